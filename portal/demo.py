@@ -1,0 +1,140 @@
+"""Demo content of the site shell: pages and the demo accounts.
+
+Later apps add their own `demo.py` with a `seed(*, stdout)` function;
+`manage.py seed_demo` runs them all, this one first. Every seeder is
+idempotent: it looks rows up by a natural key and creates only what is missing.
+"""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from portal.people.models import Operator, Territory, User
+from portal.setup import site_setup
+
+DEMO_PASSWORD = "demo-academie-2026"  # noqa: S105 — printed on purpose, demo only
+
+# (email, display name, first, last, operator slug, structure, job title, territory slugs, role)
+DEMO_USERS = [
+    (
+        "camille.dupont@demo.academie.fr",
+        "Camille Dupont",
+        "Camille",
+        "Dupont",
+        "france-travail",
+        "Agence France Travail Lille Centre",
+        "Conseillère à l'emploi",
+        ["nord"],
+        None,
+    ),
+    (
+        "yanis.benali@demo.academie.fr",
+        "Yanis Benali",
+        "Yanis",
+        "Benali",
+        "mission-locale",
+        "Mission locale du Grand Amiénois",
+        "Conseiller en insertion professionnelle",
+        ["somme"],
+        None,
+    ),
+    (
+        "sophie.martin@demo.academie.fr",
+        "Sophie Martin",
+        "Sophie",
+        "Martin",
+        "cap-emploi",
+        "Cap emploi de l'Aisne, Laon",
+        "Chargée de mission",
+        ["aisne"],
+        None,
+    ),
+    (
+        "karim.lefevre@demo.academie.fr",
+        "Karim Lefèvre",
+        "Karim",
+        "Lefèvre",
+        "conseil-departemental",
+        "Département du Nord, direction de l'insertion",
+        "Référent RSA",
+        ["nord"],
+        None,
+    ),
+    (
+        "elodie.rousseau@demo.academie.fr",
+        "Élodie Rousseau",
+        "Élodie",
+        "Rousseau",
+        "france-travail",
+        "Équipe de l'Académie France Travail",
+        "Éditrice de formations",
+        ["national"],
+        "editor",
+    ),
+    (
+        "nadia.haddad@demo.academie.fr",
+        "Nadia Haddad",
+        "Nadia",
+        "Haddad",
+        "france-travail",
+        "Direction régionale France Travail Hauts-de-France",
+        "Animatrice de la communauté Hauts-de-France",
+        ["hauts-de-france"],
+        "animator",
+    ),
+    (
+        "admin@demo.academie.fr",
+        "Administration du portail",
+        "Admin",
+        "Portail",
+        "services-etat",
+        "Équipe technique du portail",
+        "Administrateur",
+        ["national"],
+        "superuser",
+    ),
+]
+
+ROLE_LABELS = {
+    None: "professionnel",
+    "editor": "éditrice (admin Wagtail)",
+    "animator": "animatrice Hauts-de-France",
+    "superuser": "super-utilisateur",
+}
+
+
+@transaction.atomic
+def seed(*, stdout) -> list[tuple[str, str]]:
+    site_setup()
+    editors = Group.objects.filter(name="Editors").first()
+    moderators = Group.objects.filter(name="Moderators").first()
+    accounts = []
+    for email, display, first, last, op, structure, job, slugs, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "display_name": display,
+                "first_name": first,
+                "last_name": last,
+                "operator": Operator.objects.get(slug=op),
+                "structure_name": structure,
+                "job_title": job,
+                "is_staff": role in {"editor", "superuser"},
+                "is_superuser": role == "superuser",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.territories.set(Territory.objects.filter(slug__in=slugs))
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"primary": True, "verified": True}
+            )
+            if role == "editor":
+                # Wagtail's default groups: editors submit for moderation,
+                # moderators publish.
+                user.groups.add(*[g for g in (editors,) if g])
+            if role == "superuser" and moderators:
+                user.groups.add(moderators)
+        accounts.append((email, ROLE_LABELS[role]))
+    return accounts

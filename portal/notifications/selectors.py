@@ -1,0 +1,2 @@
+def notification_unread_count(*, user) -> int:
+    return 0

@@ -1,0 +1,56 @@
+from django import forms
+
+from portal.forms import DsfrModelForm
+from portal.people.models import Territory, User
+from portal.people.selectors import territory_choices
+
+
+class TerritoryMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class ProfileForm(DsfrModelForm):
+    territories = TerritoryMultipleChoiceField(
+        label="Territoires",
+        queryset=Territory.objects.all(),
+        help_text="Un ou plusieurs : ceux où vous travaillez. Maintenez Ctrl (ou Cmd) pour "
+        "en choisir plusieurs.",
+        error_messages={
+            "required": "Choisissez au moins un territoire.",
+            "invalid_choice": "Ce territoire n'existe pas.",
+            "invalid_pk_value": "Ce territoire n'existe pas.",
+        },
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "operator", "structure_name", "job_title", "territories", "bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "display_name": {
+                "required": "Indiquez le nom que les autres membres verront.",
+                "max_length": "Le nom affiché ne peut pas dépasser %(limit_value)d caractères.",
+            },
+            "operator": {"required": "Choisissez votre opérateur."},
+            "bio": {
+                "max_length": "La présentation ne peut pas dépasser %(limit_value)d caractères."
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+        self.fields["operator"].required = True
+        self.fields["operator"].empty_label = "Choisissez votre opérateur"
+        self.fields["territories"].choices = territory_choices()
+
+    def clean_display_name(self):
+        value = self.cleaned_data["display_name"].strip()
+        if "@" in value:
+            raise forms.ValidationError(
+                "Le nom affiché ne doit pas contenir d'adresse électronique : il est visible "
+                "de tous les membres."
+            )
+        return value

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal import views
+
+
+def _superuser_only(request):
+    return request.user.is_active and request.user.is_superuser
+
+
+# The Django admin is for superusers; editors work in the Wagtail admin.
+admin.site.has_permission = _superuser_only
+admin.site.site_header = "Administration technique"
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("comptes/", include("allauth.urls")),
+    path("mon-espace/", include("portal.people.urls")),
+    path("mon-espace/notifications/", include("portal.notifications.urls")),
+    path("recherche/", views.search, name="search"),
+    path("plan-du-site/", views.sitemap, name="footer-sitemap"),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

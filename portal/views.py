@@ -1,0 +1,36 @@
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal import health
+from portal import search as site_search
+from portal.models import ContentPage
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    results = health.run_checks()
+    status = 200 if all(value == "ok" for value in results.values()) else 503
+    return JsonResponse(results, status=status)
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = site_search.search(query=query, user=request.user) if query else []
+    paginator = Paginator(results, 10)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/search.html",
+        {"query": query, "page_obj": page_obj, "title": "Recherche"},
+    )
+
+
+@require_GET
+def sitemap(request):
+    pages = ContentPage.objects.live().public().order_by("title").only("title", "url_path", "slug")
+    return render(request, "portal/sitemap.html", {"pages": pages, "title": "Plan du site"})

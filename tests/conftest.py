@@ -1,0 +1,75 @@
+"""Shared fixtures and the rules for tests that need real services.
+
+Tests marked `browser`, `postgres` or `redis` skip with a clear reason when
+the service is absent on a developer's machine; under CI (CI=true) the same
+absence fails the test, and any skipped test fails the run.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from tests.factories import UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def chromium_path() -> str | None:
+    candidate = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    return candidate if candidate and os.path.exists(candidate) else None
+
+
+def _missing_service(item) -> str | None:
+    if item.get_closest_marker("browser"):
+        if chromium_path() is None:
+            return "Chromium absent : installez le paquet Debian « chromium » (ou CHROMIUM_PATH)."
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            return "Playwright pour Python n'est pas installé."
+    if item.get_closest_marker("postgres") and not settings.IS_POSTGRES:
+        return "PostgreSQL absent : lancez les tests avec DATABASE_URL=postgres://…"
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
+        return "Redis absent : lancez les tests avec REDIS_URL=redis://…"
+    return None
+
+
+def pytest_runtest_setup(item):
+    reason = _missing_service(item)
+    if reason:
+        if IN_CI:
+            pytest.fail(f"Sous CI, ce test ne peut pas être ignoré : {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if IN_CI and reporter and reporter.stats.get("skipped") and session.exitstatus == 0:
+        reporter.write_line("Sous CI, un test ignoré est un échec.", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_tasks(settings):
+    # Each test starts with an empty cache (rate limits, sessions) and runs
+    # background tasks immediately, unless it asks for another backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def site_root(db):
+    """The home page and the legal pages, as `setup_site` creates them."""
+    from portal.setup import site_setup
+
+    return site_setup()
