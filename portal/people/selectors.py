@@ -1,4 +1,11 @@
+import unicodedata
+
 from portal.people.models import Territory
+
+
+def _collation_key(name: str) -> str:
+    # "Île-de-France" sorts with the I's, as a French reader expects.
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
 def territory_choices() -> list:
@@ -6,7 +13,8 @@ def territory_choices() -> list:
     territories = list(Territory.objects.select_related("parent", "parent__parent"))
     national = [t for t in territories if t.level == Territory.Level.NATIONAL]
     regions = sorted(
-        (t for t in territories if t.level == Territory.Level.REGION), key=lambda t: t.name
+        (t for t in territories if t.level == Territory.Level.REGION),
+        key=lambda t: _collation_key(t.name),
     )
     children: dict[int, list[Territory]] = {}
     for territory in territories:
@@ -16,7 +24,10 @@ def territory_choices() -> list:
             children.setdefault(territory.parent.parent_id, []).append(territory)
     choices = [("National", [(t.pk, t.name) for t in national])] if national else []
     for region in regions:
-        members = sorted(children.get(region.pk, []), key=lambda t: (t.level, t.insee_code, t.name))
+        members = sorted(
+            children.get(region.pk, []),
+            key=lambda t: (t.level, t.insee_code, _collation_key(t.name)),
+        )
         group = [(region.pk, f"{region.name} (toute la région)")]
         group += [
             (t.pk, str(t) if t.level != Territory.Level.LOCAL else f"— {t.name}") for t in members
