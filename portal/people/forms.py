@@ -1,6 +1,6 @@
 from django import forms
 
-from portal.forms import DsfrModelForm
+from portal.forms import DsfrForm, DsfrModelForm
 from portal.people.models import Territory, User
 from portal.people.selectors import territory_choices
 
@@ -54,3 +54,26 @@ class ProfileForm(DsfrModelForm):
                 "de tous les membres."
             )
         return value
+
+
+class AccountDeleteForm(DsfrForm):
+    password = forms.CharField(
+        label="Mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Saisissez votre mot de passe pour confirmer."},
+    )
+    confirm = forms.BooleanField(
+        label="Je comprends que mon compte, ma progression et mes attestations seront "
+        "définitivement supprimés.",
+        error_messages={"required": "Cochez la case pour confirmer la suppression."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Mot de passe incorrect : le compte n'a pas été supprimé.")
+        return password

@@ -1,9 +1,13 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.people.forms import ProfileForm
+from portal.people.forms import AccountDeleteForm, ProfileForm
+from portal.people.personal_data import account_erase, personal_data_export
 from portal.people.services import profile_update
 
 
@@ -32,3 +36,33 @@ def profile(request):
         "people/profile.html",
         {"form": form, "title": "Mon profil", "missing": user.profile_missing},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def personal_data(request):
+    if request.method == "POST":
+        form = AccountDeleteForm(request.POST, user=request.user)
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            account_erase(user=user)
+            messages.success(request, "Votre compte et vos données ont été supprimés.")
+            return redirect("/")
+    else:
+        form = AccountDeleteForm(user=request.user)
+    return render(
+        request, "people/personal_data.html", {"form": form, "title": "Mes données personnelles"}
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def personal_data_download(request):
+    response = JsonResponse(
+        personal_data_export(user=request.user),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees-academie-communaute.json"'
+    return response
