@@ -10,14 +10,14 @@ from django.apps import apps
 def latest_courses(*, user, limit: int = 3) -> list:
     if not apps.is_installed("academy"):
         return []
-    from academy.selectors import course_list_latest  # pragma: no cover
+    from academy.selectors import course_list_latest
 
-    return course_list_latest(user=user, limit=limit)  # pragma: no cover
+    return course_list_latest(user=user, limit=limit)
 
 
 def active_spaces(*, user, limit: int = 4) -> list:
     if not apps.is_installed("community"):
         return []
-    from community.selectors import space_list_most_active  # pragma: no cover
+    from community.selectors import space_list_most_active
 
-    return space_list_most_active(user=user, limit=limit)  # pragma: no cover
+    return space_list_most_active(user=user, limit=limit)

@@ -12,6 +12,8 @@ def _superuser_only(request):
     return request.user.is_active and request.user.is_superuser
 
 
+handler429 = "portal.views.too_many_requests"
+
 # The Django admin is for superusers; editors work in the Wagtail admin.
 admin.site.has_permission = _superuser_only
 admin.site.site_header = "Administration technique"
@@ -21,11 +23,13 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("allauth.urls")),
+    path("", include("academy.urls")),
     path("mon-espace/", include("portal.people.urls")),
     path("mon-espace/notifications/", include("portal.notifications.urls")),
     path("recherche/", views.search, name="search"),
     path("plan-du-site/", views.sitemap, name="footer-sitemap"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
 ]
 
 if settings.DEBUG:

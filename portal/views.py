@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -7,6 +7,18 @@ from django.views.decorators.http import require_GET
 from portal import health
 from portal import search as site_search
 from portal.models import ContentPage
+
+
+def too_many_requests(request, exception=None):
+    """allauth (and any rate limit) answers with this French page."""
+    return render(request, "429.html", {"title": "Trop de tentatives"}, status=429)
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """Liveness: the process answers, without touching any dependency (benchmark anchor)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache

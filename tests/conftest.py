@@ -5,6 +5,7 @@ the service is absent on a developer's machine; under CI (CI=true) the same
 absence fails the test, and any skipped test fails the run.
 """
 
+import logging
 import os
 import shutil
 
@@ -52,11 +53,20 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quiet_logs():
+    # Wagtail and django-tasks log every page save and task at INFO: noise in test output.
+    for name in ("", "wagtail", "django_tasks", "django_tasks_db"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_tasks(settings):
     # Each test starts with an empty cache (rate limits, sessions) and runs
     # background tasks immediately, unless it asks for another backend.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Real password hashing costs ~0.3 s per log-in; the hasher is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     cache.clear()

@@ -16,7 +16,9 @@ def _page(home, *, title, slug, intro, live=True, capture):
     return page
 
 
-def test_search_finds_a_published_page_by_its_exact_word(client, site_root, django_capture_on_commit_callbacks):
+def test_search_finds_a_published_page_by_its_exact_word(
+    client, site_root, django_capture_on_commit_callbacks
+):
     _page(
         site_root,
         title="Accompagnement intensif",
@@ -46,7 +48,9 @@ def test_search_finds_a_published_page_by_a_stemmed_french_word(
     assert "Nos formations au recrutement" in html
 
 
-def test_search_does_not_find_an_unpublished_page(client, site_root, django_capture_on_commit_callbacks):
+def test_search_does_not_find_an_unpublished_page(
+    client, site_root, django_capture_on_commit_callbacks
+):
     _page(
         site_root,
         title="Brouillon confidentiel",

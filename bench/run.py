@@ -1,0 +1,191 @@
+"""HTTP benchmarks of the portal, each against its anchor in the same run.
+
+Starts the production topology for pages (gunicorn, WSGI, 2 workers, DEBUG off,
+WhiteNoise) on a throw-away database filled by seed_demo, then drives it with
+wrk (Debian package `wrk`). The anchor is /livez, a view that touches nothing,
+served by the same server in the same run: ratios, not absolute numbers, are
+what compares across machines.
+
+    make bench                      # SQLite file under var/bench/
+    DATABASE_URL=postgres://… make bench
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+
+# (label, path, logged in?)
+SCENARIOS = [
+    ("ancre : /livez (vue triviale)", "/livez", False),
+    ("accueil, anonyme", "/", False),
+    ("accueil, connecté", "/", True),
+]
+EXTRA_SCENARIOS_FILE = ROOT / "bench" / "scenarios.py"
+
+
+def load_extra_scenarios() -> list:
+    """Later issues add (label, path, logged_in) tuples in bench/scenarios.py."""
+    if not EXTRA_SCENARIOS_FILE.exists():
+        return []
+    namespace: dict = {}
+    exec(EXTRA_SCENARIOS_FILE.read_text(), namespace)  # noqa: S102 — our own file
+    return list(namespace.get("SCENARIOS", []))
+
+
+def bench_env(var_dir: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "CSRF_TRUSTED_ORIGINS": BASE,
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "SECURE_COOKIES": "0",
+            "VAR_DIR": str(var_dir),
+            "STATIC_ROOT": str(var_dir / "static"),
+            "LOG_LEVEL": "WARNING",
+            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        }
+    )
+    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
+    return env
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def session_cookie(email: str, password: str) -> str:
+    """Log in through the real form and return the Cookie header value."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{BASE}/comptes/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urlencode({"csrfmiddlewaretoken": token, "login": email, "password": password})
+    request = urllib.request.Request(
+        f"{BASE}/comptes/login/", data=data.encode(), headers={"Referer": f"{BASE}/comptes/login/"}
+    )
+    opener.open(request).read()
+    cookies = {c.name: c.value for c in jar}
+    if "sessionid" not in cookies:
+        raise SystemExit("Connexion de démonstration impossible : pas de cookie de session.")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def demo_password() -> str:
+    # Read, not imported: importing portal.demo needs configured Django settings.
+    source = (ROOT / "portal" / "demo.py").read_text()
+    return re.search(r'^DEMO_PASSWORD = "([^"]+)"', source, re.M).group(1)
+
+
+def wrk(path: str, cookie: str | None) -> dict:
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency"]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*args, BASE + path], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def percentile(p: str) -> float:
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": percentile("50"),
+        "p99": percentile("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk est absent : apt-get install wrk")
+        return 1
+    var_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    env = bench_env(var_dir)
+    print(f"Préparation (base : {env['DATABASE_URL'].split('@')[-1]}) …", flush=True)
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--force")
+    manage(env, "collectstatic", "--noinput")
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--workers",
+            WORKERS,
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{BASE}/livez", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookie = session_cookie("camille.dupont@demo.academie.fr", demo_password())
+        scenarios = SCENARIOS + load_extra_scenarios()
+        print(
+            f"gunicorn WSGI (gthread, 4 threads), {WORKERS} workers ; "
+            f"wrk 2 threads, {CONNECTIONS} connexions, "
+            f"{DURATION} par scénario ; {os.cpu_count()} cœurs"
+        )
+        print(
+            f"{'scénario':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+            f"{'ratio req/s':>13}{'erreurs':>9}"
+        )
+        anchor = None
+        for label, path, logged_in in scenarios:
+            wrk(path, cookie if logged_in else None)  # warm-up pass, discarded
+            result = wrk(path, cookie if logged_in else None)
+            anchor = anchor or result
+            ratio = result["rps"] / anchor["rps"]
+            print(
+                f"{label:<44}{result['rps']:>9.0f}{result['p50']:>9.1f}{result['p99']:>9.1f}"
+                f"{ratio:>13.2f}{result['errors']:>9}",
+                flush=True,
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
