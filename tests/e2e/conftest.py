@@ -8,6 +8,7 @@ server with the reference data restored (serialized rollback).
 import os
 
 import pytest
+from django.db import connections
 
 from tests.conftest import chromium_path
 
@@ -33,8 +34,11 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def chromium(transactional_db, live_server):
+    # Function-scoped on purpose: Playwright's sync API runs an event loop (in
+    # greenlets) on this thread, and Django's per-context connection handling must
+    # restore the test database (serialized rollback) before that loop exists.
     path = chromium_path()
     if path is None:
         pytest.skip("Chromium absent")
@@ -43,6 +47,9 @@ def chromium():
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
     yield browser
+    # Connections the test opened while the loop ran belong to that context:
+    # close them there, or the test database cannot be dropped at the end.
+    connections.close_all()
     browser.close()
     playwright.stop()
 

@@ -39,12 +39,12 @@ def test_search_finds_a_published_page_by_a_stemmed_french_word(
         site_root,
         title="Nos formations au recrutement",
         slug="formations-recrutement",
-        intro="Des sessions pour les conseillers",
+        intro="Des ateliers pour les entreprises",
         capture=django_capture_on_commit_callbacks,
     )
     html = client.get("/recherche/", {"q": "formation"}).content.decode()
     assert "Nos formations au recrutement" in html
-    html = client.get("/recherche/", {"q": "conseiller"}).content.decode()
+    html = client.get("/recherche/", {"q": "entreprise"}).content.decode()
     assert "Nos formations au recrutement" in html
 
 
