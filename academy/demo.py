@@ -14,7 +14,6 @@ import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +28,7 @@ from academy.models import (
     ModulePage,
     SessionRegistration,
 )
-from portal.demo import DEMO_PASSWORD
+from portal.demo import demo_user_ensure
 from portal.models import HomePage
 from portal.people.models import Operator, Territory, User
 
@@ -1498,27 +1497,18 @@ def _course(index, spec) -> CoursePage:
 
 
 def _extra_users() -> list[tuple[str, str]]:
-    france_travail = Operator.objects.get(slug="france-travail")
     accounts = []
     for email, display, first, last, structure, job, territory, label in EXTRA_USERS:
-        user, created = User.objects.get_or_create(
+        demo_user_ensure(
             email=email,
-            defaults={
-                "display_name": display,
-                "first_name": first,
-                "last_name": last,
-                "operator": france_travail,
-                "structure_name": structure,
-                "job_title": job,
-            },
+            display_name=display,
+            first_name=first,
+            last_name=last,
+            operator_slug="france-travail",
+            structure_name=structure,
+            job_title=job,
+            territory_slugs=[territory],
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            user.territories.set(Territory.objects.filter(slug=territory))
-            EmailAddress.objects.get_or_create(
-                user=user, email=email, defaults={"primary": True, "verified": True}
-            )
         accounts.append((email, label))
     return accounts
 

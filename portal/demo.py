@@ -103,6 +103,35 @@ ROLE_LABELS = {
 }
 
 
+def demo_user_ensure(
+    *,
+    email: str,
+    operator_slug: str,
+    territory_slugs: list[str],
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    **profile,
+) -> tuple[User, bool]:
+    """A verified demo account with the demo password; an existing one is left as it is."""
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={
+            **profile,
+            "operator": Operator.objects.get(slug=operator_slug),
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        user.territories.set(Territory.objects.filter(slug__in=territory_slugs))
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"primary": True, "verified": True}
+        )
+    return user, created
+
+
 @transaction.atomic
 def seed(*, stdout) -> list[tuple[str, str]]:
     site_setup()
@@ -110,26 +139,19 @@ def seed(*, stdout) -> list[tuple[str, str]]:
     moderators = Group.objects.filter(name="Moderators").first()
     accounts = []
     for email, display, first, last, op, structure, job, slugs, role in DEMO_USERS:
-        user, created = User.objects.get_or_create(
+        user, created = demo_user_ensure(
             email=email,
-            defaults={
-                "display_name": display,
-                "first_name": first,
-                "last_name": last,
-                "operator": Operator.objects.get(slug=op),
-                "structure_name": structure,
-                "job_title": job,
-                "is_staff": role in {"editor", "superuser"},
-                "is_superuser": role == "superuser",
-            },
+            display_name=display,
+            first_name=first,
+            last_name=last,
+            operator_slug=op,
+            structure_name=structure,
+            job_title=job,
+            territory_slugs=slugs,
+            is_staff=role in {"editor", "superuser"},
+            is_superuser=role == "superuser",
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            user.territories.set(Territory.objects.filter(slug__in=slugs))
-            EmailAddress.objects.get_or_create(
-                user=user, email=email, defaults={"primary": True, "verified": True}
-            )
             if role == "editor":
                 # Wagtail's default groups: editors submit for moderation,
                 # moderators publish.

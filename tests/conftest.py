@@ -73,6 +73,16 @@ def _isolated_cache_and_tasks(settings):
 
 
 @pytest.fixture
+def deferred_tasks(settings):
+    """A task backend that records tasks (with their run_after) instead of running them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    yield default_task_backend
+    default_task_backend.clear()
+
+
+@pytest.fixture
 def user(db):
     return UserFactory()
 

@@ -13,15 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def deferred_tasks(settings):
-    """A backend that records tasks (with their run_after) instead of running them."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    backend = session_reminder_send.get_backend()
-    yield backend
-    backend.clear()
-
-
-@pytest.fixture
 def register(django_capture_on_commit_callbacks):
     """session_register, with the callbacks it leaves for after the commit run."""
 

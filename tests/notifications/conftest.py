@@ -1,16 +1,5 @@
 import pytest
 
-from portal.notifications.tasks import send_email_batch
-
-
-@pytest.fixture
-def deferred_tasks(settings):
-    """A backend that records tasks (with their run_after) instead of running them."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    backend = send_email_batch.get_backend()
-    yield backend
-    backend.clear()
-
 
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
