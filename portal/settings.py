@@ -386,7 +386,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per task and per page save drowns what matters in the console.
+        "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+        "django_tasks_db": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+        "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # --- Portal ------------------------------------------------------------------------------------
