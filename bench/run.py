@@ -40,13 +40,30 @@ SCENARIOS = [
 EXTRA_SCENARIOS_FILE = ROOT / "bench" / "scenarios.py"
 
 
-def load_extra_scenarios() -> list:
-    """Later issues add (label, path, logged_in) tuples in bench/scenarios.py."""
+def load_extra_scenarios(env: dict) -> list:
+    """Later issues add (label, path, logged_in) tuples in bench/scenarios.py.
+
+    Paths may hold {placeholders} whose values its LOOKUPS shell code prints
+    (name=value lines) once the demo content exists.
+    """
     if not EXTRA_SCENARIOS_FILE.exists():
         return []
     namespace: dict = {}
     exec(EXTRA_SCENARIOS_FILE.read_text(), namespace)  # noqa: S102 — our own file
-    return list(namespace.get("SCENARIOS", []))
+    values = {}
+    if namespace.get("LOOKUPS"):
+        out = subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", namespace["LOOKUPS"]],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        values = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    return [
+        (label, path.format(**values), logged) for label, path, logged in namespace["SCENARIOS"]
+    ]
 
 
 def bench_env(var_dir: Path) -> dict:
@@ -157,7 +174,7 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         cookie = session_cookie("camille.dupont@demo.academie.fr", demo_password())
-        scenarios = SCENARIOS + load_extra_scenarios()
+        scenarios = SCENARIOS + load_extra_scenarios(env)
         print(
             f"gunicorn WSGI (gthread, 4 threads), {WORKERS} workers ; "
             f"wrk 2 threads, {CONNECTIONS} connexions, "

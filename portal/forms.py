@@ -6,7 +6,7 @@ from dsfr.utils import dsfr_input_class_attr
 
 
 class DsfrFormMixin:
-    """Renders fields with DSFR markup; marks optional fields, as the DSFR now asks."""
+    """Renders fields with DSFR markup; optional fields are marked (DSFR_MARK_OPTIONAL_FIELDS)."""
 
     template_name = "dsfr/form_snippet.html"
     bound_field_class = DsfrBoundField
@@ -16,11 +16,6 @@ class DsfrFormMixin:
         super().__init__(*args, **kwargs)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
-
-    def get_context(self):
-        context = super().get_context()
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
-        return context
 
 
 class DsfrForm(DsfrFormMixin, forms.Form):

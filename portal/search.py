@@ -17,12 +17,23 @@ class SearchResult:
     summary: str = ""
 
 
+# Page types whose app gives its own provider (and its own reading rules).
+PAGE_TYPES_WITH_OWN_PROVIDER: set = set()
+
+
 def pages(*, query: str, user) -> list[SearchResult]:
     # live() hides drafts and unpublished pages; public() hides pages behind a
     # view restriction, whatever the user (restricted pages are not searchable).
-    found = Page.objects.live().public().exclude(depth__lte=1).specific().search(query)
+    found = Page.objects.live().public().exclude(depth__lte=1)
+    if PAGE_TYPES_WITH_OWN_PROVIDER:
+        found = found.not_type(*PAGE_TYPES_WITH_OWN_PROVIDER)
+    found = found.specific().search(query)
     results = []
     for page in found[:200]:
+        # Pages with their own reading rules (e.g. a practice sheet of a private space)
+        # say whether this user may read them.
+        if hasattr(page, "is_readable_by") and not page.is_readable_by(user):
+            continue
         summary = getattr(page, "search_description", "") or getattr(page, "intro", "") or ""
         results.append(
             SearchResult(

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "portal.people",
     "portal.notifications",
     "academy",
+    "community",
     "widget_tweaks",  # django-dsfr's radio and checkbox templates load it
     "dsfr",
     "django_htmx",
@@ -336,6 +337,8 @@ WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 # --- DSFR ------------------------------------------------------------------------------------
 
 DSFR_USE_INTEGRITY_CHECKSUMS = True
+# The DSFR now marks optional fields, not required ones (django-dsfr's template tag reads this).
+DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- Security ----------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("allauth.urls")),
     path("", include("academy.urls")),
+    path("communaute/", include("community.urls")),
     path("mon-espace/", include("portal.people.urls")),
     path("mon-espace/notifications/", include("portal.notifications.urls")),
     path("recherche/", views.search, name="search"),
@@ -33,8 +34,17 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images and documents of the embedded default. Forum attachments are never
+    # served from here: their view checks who may read the topic.
+    urlpatterns += [
+        re_path(
+            r"^media/(?P<path>(?!community/).*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,480 @@
+"""Every write of moderation: reports, hiding, approving, topic tools, suspensions.
+
+Each action checks the policy (`community.permissions`) itself, runs in one
+transaction and appends one row to the space's moderation log.
+"""
+
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from community import permissions
+from community.forums import services as forum_services
+from community.models import Forum, Membership, ModerationLogEntry, Post, Report, Space, Topic
+from community.moderation.notifications import REPORT_HANDLED
+from community.services import ActionRefused
+from portal.notifications.services import notify
+
+__all__ = [
+    "ActionRefused",
+    "PermissionRefused",
+    "RateLimited",
+    "member_suspend",
+    "member_unsuspend",
+    "post_approve",
+    "post_hide",
+    "post_report",
+    "post_restore",
+    "report_handle",
+    "topic_lock",
+    "topic_move",
+    "topic_pin",
+    "topic_retitle",
+]
+
+REPORTS_PER_HOUR = 10
+REPORT_RATE_WINDOW = 60 * 60
+REPORT_REASON_MAX_LENGTH = 1000
+DECISION_NOTE_MAX_LENGTH = 500
+TOPIC_TITLE_MAX_LENGTH = 200
+
+
+class PermissionRefused(ActionRefused):
+    """The person may not do this at all here (views answer with a 403 page)."""
+
+
+class RateLimited(ActionRefused):
+    """Too many of these actions lately (views answer 429 and keep what was typed)."""
+
+
+# --- Shared pieces ----------------------------------------------------------------------
+
+
+def _require_moderator(*, user, space: Space, refusal: str) -> None:
+    membership = permissions.membership_of(user=user, space=space)
+    if not permissions.may_moderate(user=user, space=space, membership=membership):
+        raise PermissionRefused(refusal)
+
+
+def _log(*, space: Space, actor, action: str, target_label: str, target_url: str, detail=""):
+    return ModerationLogEntry.objects.create(
+        space=space,
+        actor=actor,
+        action=action,
+        target_label=target_label[:255],
+        target_url=target_url[:500],
+        detail=detail[:500],
+    )
+
+
+def post_label(post: Post) -> str:
+    author = post.author.public_name if post.author_id else "un compte supprimé"
+    return f"Message de {author} dans « {post.topic.title} »"
+
+
+def post_url(post: Post) -> str:
+    # The post's stable address (it finds the right page of the topic), kept in the log.
+    return reverse("community:post", kwargs={"pk": post.pk})
+
+
+def _locked_post(post: Post) -> Post:
+    # Two animateurs acting at once on one post: the second sees the first's decision.
+    return (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("author", "topic__forum__space__territory")
+        .get(pk=post.pk)
+    )
+
+
+def _locked_topic(topic: Topic) -> Topic:
+    return (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("forum__space__territory")
+        .get(pk=topic.pk)
+    )
+
+
+def _with_note(text: str, note: str) -> str:
+    note = note.strip()
+    return f"{text} Note : {note}" if note else text
+
+
+# --- Reports ----------------------------------------------------------------------------
+
+
+def _report_rate_key(user) -> str:
+    return f"community:moderation:reports:{user.pk}"
+
+
+def _report_rate_check(user) -> None:
+    if cache.get(_report_rate_key(user), 0) >= REPORTS_PER_HOUR:
+        raise RateLimited(
+            f"Vous avez envoyé {REPORTS_PER_HOUR} signalements en moins d'une heure : "
+            "réessayez un peu plus tard. Votre motif est conservé ci-dessous."
+        )
+
+
+def _report_rate_count(user) -> None:
+    key = _report_rate_key(user)
+    # The first report of the hour opens the window; the others count in it.
+    if not cache.add(key, 1, timeout=REPORT_RATE_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # the window closed between add and incr
+            cache.add(key, 1, timeout=REPORT_RATE_WINDOW)
+
+
+@transaction.atomic
+def post_report(*, post: Post, reporter, reason: str) -> Report:
+    """Any logged-in reader of the space reports a published post to its animateurs."""
+    post = _locked_post(post)
+    space = post.topic.forum.space
+    if not reporter.is_authenticated:
+        raise PermissionRefused("Connectez-vous pour signaler un message.")
+    membership = permissions.membership_of(user=reporter, space=space)
+    if not permissions.may_read_space(user=reporter, space=space, membership=membership):
+        raise PermissionRefused(
+            "Seuls les membres de cet espace privé peuvent signaler ses messages."
+        )
+    if post.state != Post.State.PUBLISHED:
+        raise ActionRefused("Ce message n'est plus visible : il ne peut pas être signalé.")
+    if post.author_id == reporter.pk:
+        raise ActionRefused("Vous ne pouvez pas signaler votre propre message.")
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused("Indiquez le motif du signalement.")
+    if len(reason) > REPORT_REASON_MAX_LENGTH:
+        raise ActionRefused(f"Le motif ne doit pas dépasser {REPORT_REASON_MAX_LENGTH} caractères.")
+    if Report.objects.filter(post=post, reporter=reporter, status=Report.Status.OPEN).exists():
+        raise ActionRefused("Vous avez déjà signalé ce message.")
+    _report_rate_check(reporter)
+    report = Report.objects.create(post=post, reporter=reporter, reason=reason)
+    _report_rate_count(reporter)
+    return report
+
+
+@transaction.atomic
+def report_handle(*, report: Report, by, decision: str, note: str = "") -> list[Report]:
+    """Hide the reported post or dismiss, for every open report of that post at once.
+
+    Each reporter is told what became of their report; one log entry records the
+    decision.
+    """
+    if decision not in {Report.Status.HIDDEN, Report.Status.DISMISSED}:
+        raise ActionRefused("Choisissez de masquer le message ou de classer sans suite.")
+    post = _locked_post(report.post)
+    space = post.topic.forum.space
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace traitent les signalements."
+    )
+    note = note.strip()
+    if len(note) > DECISION_NOTE_MAX_LENGTH:
+        raise ActionRefused(
+            f"La note de décision ne doit pas dépasser {DECISION_NOTE_MAX_LENGTH} caractères."
+        )
+    reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .filter(post=post, status=Report.Status.OPEN)
+        .select_related("reporter")
+        .order_by("created_at", "pk")
+    )
+    if not any(r.pk == report.pk for r in reports):
+        raise ActionRefused("Ce signalement a déjà été traité.")
+    now = timezone.now()
+    for open_report in reports:
+        open_report.status = decision
+        open_report.handled_by = by
+        open_report.handled_at = now
+        open_report.decision_note = note
+    Report.objects.bulk_update(reports, ["status", "handled_by", "handled_at", "decision_note"])
+    if decision == Report.Status.HIDDEN and post.state in {
+        Post.State.PUBLISHED,
+        Post.State.PENDING,
+    }:
+        was_published = post.state == Post.State.PUBLISHED
+        post.state = Post.State.HIDDEN
+        post.save(update_fields=["state"])
+        if was_published:
+            forum_services.post_unpublished(post=post)
+    outcome = "message masqué" if decision == Report.Status.HIDDEN else "classé sans suite"
+    count = len(reports)
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.REPORT,
+        target_label=post_label(post),
+        target_url=post_url(post),
+        detail=_with_note(f"{count} signalement{'s' if count > 1 else ''} : {outcome}.", note),
+    )
+    title = f"Votre signalement d'un message dans « {post.topic.title} » : {outcome}"
+    for handled in reports:
+        if handled.reporter_id is not None:
+            notify(
+                recipient=handled.reporter,
+                kind=REPORT_HANDLED,
+                target=handled,
+                actor=by,
+                context={"title": title, "url": post.topic.get_absolute_url()},
+            )
+    return reports
+
+
+# --- Posts ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_hide(*, post: Post, by, note: str = "") -> Post:
+    post = _locked_post(post)
+    space = post.topic.forum.space
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace masquent des messages."
+    )
+    if post.state == Post.State.HIDDEN:
+        raise ActionRefused("Ce message est déjà masqué.")
+    if post.state == Post.State.DELETED:
+        raise ActionRefused("Ce message a été supprimé par son auteur.")
+    was_published = post.state == Post.State.PUBLISHED
+    post.state = Post.State.HIDDEN
+    post.save(update_fields=["state"])
+    if was_published:
+        forum_services.post_unpublished(post=post)
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.HIDE,
+        target_label=post_label(post),
+        target_url=post_url(post),
+        detail=note.strip(),
+    )
+    return post
+
+
+@transaction.atomic
+def post_restore(*, post: Post, by) -> Post:
+    post = _locked_post(post)
+    space = post.topic.forum.space
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace rétablissent des messages."
+    )
+    if post.state != Post.State.HIDDEN:
+        raise ActionRefused("Ce message n'est pas masqué.")
+    post.state = Post.State.PUBLISHED
+    post.save(update_fields=["state"])
+    forum_services.post_published(post=post, notify_readers=False)
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.RESTORE,
+        target_label=post_label(post),
+        target_url=post_url(post),
+    )
+    return post
+
+
+@transaction.atomic
+def post_approve(*, post: Post, by) -> Post:
+    """Publish a post that waited for premoderation."""
+    post = _locked_post(post)
+    space = post.topic.forum.space
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace valident des messages."
+    )
+    if post.state != Post.State.PENDING:
+        raise ActionRefused("Ce message n'attend pas de validation.")
+    post.state = Post.State.PUBLISHED
+    post.save(update_fields=["state"])
+    # Counters, last activity, and the notifications held back while it waited.
+    forum_services.post_published(post=post)
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.APPROVE,
+        target_label=post_label(post),
+        target_url=post_url(post),
+    )
+    return post
+
+
+# --- Topics -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def topic_pin(*, topic: Topic, by, pinned: bool) -> Topic:
+    """Pin or unpin; asking for the state the topic is already in changes nothing."""
+    topic = _locked_topic(topic)
+    space = topic.forum.space
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace épinglent des sujets."
+    )
+    if topic.pinned == pinned:
+        return topic
+    topic.pinned = pinned
+    topic.save(update_fields=["pinned"])
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.PIN if pinned else ModerationLogEntry.Action.UNPIN,
+        target_label=topic.title,
+        target_url=topic.get_absolute_url(),
+    )
+    return topic
+
+
+@transaction.atomic
+def topic_lock(*, topic: Topic, by, locked: bool) -> Topic:
+    """Lock or unlock; asking for the state the topic is already in changes nothing."""
+    topic = _locked_topic(topic)
+    space = topic.forum.space
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace verrouillent des sujets."
+    )
+    if topic.locked == locked:
+        return topic
+    topic.locked = locked
+    topic.save(update_fields=["locked"])
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.LOCK if locked else ModerationLogEntry.Action.UNLOCK,
+        target_label=topic.title,
+        target_url=topic.get_absolute_url(),
+    )
+    return topic
+
+
+def _forum_recount(forum_id: int) -> None:
+    """The forum's denormalised counters, recounted rather than shifted so that a move
+    also repairs any drift: topics whose opening post has been published (pending
+    ones are not listed yet), published posts, latest activity."""
+    awaiting = Post.objects.filter(topic=OuterRef("pk"), position=0, state=Post.State.PENDING)
+    topics = Topic.objects.filter(forum_id=forum_id).exclude(Exists(awaiting))
+    totals = topics.aggregate(count=Count("pk"), last=Max("last_post_at"))
+    posts = Post.objects.filter(topic__forum_id=forum_id, state=Post.State.PUBLISHED).count()
+    Forum.objects.filter(pk=forum_id).update(
+        topic_count=totals["count"], post_count=posts, last_post_at=totals["last"]
+    )
+
+
+@transaction.atomic
+def topic_move(*, topic: Topic, by, forum: Forum) -> Topic:
+    """Move a topic to another forum of the same space, never to another space."""
+    topic = _locked_topic(topic)
+    space = topic.forum.space
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace déplacent des sujets."
+    )
+    if forum.space_id != space.pk:
+        raise ActionRefused("Un sujet ne peut être déplacé que vers un forum du même espace.")
+    if forum.pk == topic.forum_id:
+        raise ActionRefused("Le sujet est déjà dans ce forum.")
+    origin = topic.forum
+    topic.forum = forum
+    topic.save(update_fields=["forum"])
+    _forum_recount(origin.pk)
+    _forum_recount(forum.pk)
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.MOVE,
+        target_label=topic.title,
+        target_url=topic.get_absolute_url(),
+        detail=f"De « {origin.name} » vers « {forum.name} ».",
+    )
+    return topic
+
+
+@transaction.atomic
+def topic_retitle(*, topic: Topic, by, title: str) -> Topic:
+    topic = _locked_topic(topic)
+    space = topic.forum.space
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace modifient les titres."
+    )
+    title = " ".join(title.split())
+    if not title:
+        raise ActionRefused("Le titre ne peut pas être vide.")
+    if len(title) > TOPIC_TITLE_MAX_LENGTH:
+        raise ActionRefused(f"Le titre ne doit pas dépasser {TOPIC_TITLE_MAX_LENGTH} caractères.")
+    if title == topic.title:
+        return topic
+    previous = topic.title
+    topic.title = title
+    topic.save(update_fields=["title"])
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.RETITLE,
+        target_label=title,
+        target_url=topic.get_absolute_url(),
+        detail=f"Ancien titre : « {previous} ».",
+    )
+    return topic
+
+
+# --- Members ----------------------------------------------------------------------------
+
+
+def _members_url(space: Space) -> str:
+    return reverse("community:members", kwargs={"slug": space.slug})
+
+
+def _locked_membership(*, space: Space, user) -> Membership:
+    membership = Membership.objects.select_for_update().filter(space=space, user=user).first()
+    if membership is None:
+        raise ActionRefused("Cette personne n'est pas membre de l'espace.")
+    return membership
+
+
+@transaction.atomic
+def member_suspend(*, space: Space, user, by, until: datetime, reason: str = "") -> Membership:
+    """Until `until`, the member reads the space but cannot post in it."""
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace suspendent des membres."
+    )
+    membership = _locked_membership(space=space, user=user)
+    if user.pk == by.pk:
+        raise ActionRefused("Vous ne pouvez pas vous suspendre vous-même.")
+    if user.is_staff:
+        raise ActionRefused("Les membres de l'équipe du portail ne peuvent pas être suspendus.")
+    if membership.role == Membership.Role.ANIMATOR:
+        raise ActionRefused("Cette personne anime l'espace : retirez-lui d'abord l'animation.")
+    if until <= timezone.now():
+        raise ActionRefused("La fin de la suspension doit être dans le futur.")
+    membership.suspended_until = until
+    membership.save(update_fields=["suspended_until"])
+    local = timezone.localtime(until)
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.SUSPEND,
+        target_label=user.public_name,
+        target_url=_members_url(space),
+        detail=_with_note(f"Jusqu'au {local:%d/%m/%Y à %H:%M}.", reason),
+    )
+    return membership
+
+
+@transaction.atomic
+def member_unsuspend(*, space: Space, user, by) -> Membership:
+    _require_moderator(
+        user=by,
+        space=space,
+        refusal="Seuls les animateurs de l'espace lèvent des suspensions.",
+    )
+    membership = _locked_membership(space=space, user=user)
+    if not permissions.is_suspended(membership):
+        raise ActionRefused("Cette personne n'est pas suspendue.")
+    membership.suspended_until = None
+    membership.save(update_fields=["suspended_until"])
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.UNSUSPEND,
+        target_label=user.public_name,
+        target_url=_members_url(space),
+    )
+    return membership

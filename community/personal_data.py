@@ -1,0 +1,38 @@
+"""The Communauté's part of a person's data export (see portal.people.personal_data)."""
+
+from community.models import JoinRequest, Membership, Post, Report
+
+
+def export(user) -> dict:
+    return {
+        "espaces": [
+            {
+                "espace": m.space.name,
+                "role": m.get_role_display(),
+                "membre_depuis": m.joined_at.isoformat(),
+                "suspendu_jusqu_au": m.suspended_until.isoformat() if m.suspended_until else None,
+            }
+            for m in Membership.objects.filter(user=user).select_related("space__territory")
+        ],
+        "demandes_d_adhesion": [
+            {
+                "espace": r.space.name,
+                "statut": r.get_status_display(),
+                "le": r.created_at.isoformat(),
+            }
+            for r in JoinRequest.objects.filter(user=user).select_related("space__territory")
+        ],
+        "messages": [
+            {
+                "sujet": p.topic.title,
+                "message": p.body,
+                "le": p.created_at.isoformat(),
+                "etat": p.get_state_display(),
+            }
+            for p in Post.objects.filter(author=user).select_related("topic")
+        ],
+        "signalements": [
+            {"message": r.post_id, "motif": r.reason, "le": r.created_at.isoformat()}
+            for r in Report.objects.filter(reporter=user)
+        ],
+    }

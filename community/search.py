@@ -1,0 +1,59 @@
+"""Topics and replies in the site search (and a space's own search), filtered by the
+one permission policy: a private space's messages reach its members only."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from wagtail.search.backends import get_search_backend
+
+from community.models import Membership, Post, Space, Topic
+from portal.search import SearchResult
+
+MAX_RANKED = 200
+
+
+def readable_spaces_filter(user, prefix: str = "") -> Q:
+    """A Q on Space (through `prefix`) matching the spaces this user may read."""
+    if user.is_authenticated and user.is_staff:
+        return Q()
+    condition = Q(**{f"{prefix}visibility": Space.Visibility.OPEN})
+    if user.is_authenticated:
+        member_of = Membership.objects.filter(user=user).values("space_id")
+        condition |= Q(**{f"{prefix}pk__in": member_of})
+    return condition
+
+
+def topics_and_posts(*, query: str, user, space: Space | None = None) -> list[SearchResult]:
+    backend = get_search_backend()
+    published = Post.objects.filter(state=Post.State.PUBLISHED)
+    post_ids = [p.pk for p in backend.search(query, published)[:MAX_RANKED]]
+    topic_ids = [t.pk for t in backend.search(query, Topic)[:MAX_RANKED]]
+    readable = readable_spaces_filter(user, prefix="topic__forum__space__")
+    posts = Post.objects.filter(
+        readable, pk__in=post_ids, state=Post.State.PUBLISHED
+    ).select_related("topic", "topic__forum", "topic__forum__space__territory")
+    topics = Topic.objects.filter(
+        readable_spaces_filter(user, prefix="forum__space__"), pk__in=topic_ids
+    ).select_related("forum", "forum__space__territory")
+    if space is not None:
+        posts = posts.filter(topic__forum__space=space)
+        topics = topics.filter(forum__space=space)
+
+    results: dict[int, SearchResult] = {}
+    for topic in sorted(topics, key=lambda t: topic_ids.index(t.pk)):
+        results[topic.pk] = SearchResult(
+            title=topic.title,
+            url=topic.get_absolute_url(),
+            kind=f"Sujet — {topic.forum.space.name}",
+        )
+    for post in sorted(posts, key=lambda p: post_ids.index(p.pk)):
+        if post.topic_id in results:
+            continue
+        results[post.topic_id] = SearchResult(
+            title=post.topic.title,
+            url=reverse("community:post", kwargs={"pk": post.pk}),
+            kind=f"Discussion — {post.topic.forum.space.name}",
+            summary=Truncator(strip_tags(post.body_html)).chars(280),
+        )
+    return list(results.values())

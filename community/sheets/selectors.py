@@ -1,0 +1,275 @@
+"""Reads of practice sheets, with their query plans.
+
+Who may read a sheet is who may read its territory's space: every answer here
+asks community.permissions.may_read_space, for one sheet or for all spaces at once.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from taggit.models import Tag
+from wagtail.models import WorkflowState
+
+from community import permissions
+from community.models import (
+    Membership,
+    Post,
+    PracticeSheetPage,
+    Reaction,
+    SheetTag,
+    Space,
+    Topic,
+)
+from portal.people.models import Operator, Territory
+
+PER_PAGE = 12
+MAX_RANKED = 500
+
+
+# --- Who may read what ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetAccess:
+    space: Space | None
+    membership: Membership | None
+    readable: bool
+
+
+def sheet_access(*, user, sheet: PracticeSheetPage) -> SheetAccess:
+    """The space of the sheet and the user's place in it; two queries, once per request.
+
+    A territory without a space has no one to restrict it to: its sheets are open.
+    """
+    cached = getattr(sheet, "_access", None)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
+    space = (
+        Space.objects.select_related("territory").filter(territory_id=sheet.territory_id).first()
+    )
+    membership = permissions.membership_of(user=user, space=space) if space else None
+    readable = space is None or permissions.may_read_space(
+        user=user, space=space, membership=membership
+    )
+    access = SheetAccess(space=space, membership=membership, readable=readable)
+    sheet._access = (user.pk, access)
+    return access
+
+
+def may_read_sheet(*, user, sheet: PracticeSheetPage) -> bool:
+    return sheet_access(user=user, sheet=sheet).readable
+
+
+def user_memberships(*, user) -> dict[int, Membership]:
+    """The user's memberships by space id, with their spaces: one query (none if anonymous)."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        m.space_id: m
+        for m in Membership.objects.filter(user=user).select_related("space", "space__territory")
+    }
+
+
+def unreadable_space_ids(*, user, memberships: dict[int, Membership]) -> list[int]:
+    """Spaces this user may not read, by the policy: one query over the (few hundred) spaces."""
+    return [
+        space.pk
+        for space in Space.objects.all()
+        if not permissions.may_read_space(
+            user=user, space=space, membership=memberships.get(space.pk)
+        )
+    ]
+
+
+def readable_sheets(*, user, memberships: dict[int, Membership] | None = None):
+    """Published sheets this user may read (a queryset; two queries to build it)."""
+    if memberships is None:
+        memberships = user_memberships(user=user)
+    hidden = unreadable_space_ids(user=user, memberships=memberships)
+    sheets = PracticeSheetPage.objects.live().public()
+    if hidden:
+        sheets = sheets.exclude(territory__space__in=hidden)
+    return sheets
+
+
+def sheets_search_ids(*, query: str) -> list[int]:
+    """Published sheets matching `query`, best first (French stemming on PostgreSQL)."""
+    found = PracticeSheetPage.objects.live().search(query)[:MAX_RANKED]
+    return [page.pk for page in found]
+
+
+# --- The listing at /communaute/fiches/ ------------------------------------------------------
+
+
+def listing_filters(get) -> dict[str, str]:
+    return {
+        "q": get.get("q", "").strip()[:200],
+        "theme": get.get("theme", "").strip()[:100],
+        "operateur": get.get("operateur", "").strip()[:60],
+        "territoire": get.get("territoire", "").strip()[:80],
+    }
+
+
+def _within_territory(slug: str) -> Q:
+    # A territory and everything under it (région → départements → comités locaux).
+    return (
+        Q(territory__slug=slug)
+        | Q(territory__parent__slug=slug)
+        | Q(territory__parent__parent__slug=slug)
+        | Q(territory__parent__parent__parent__slug=slug)
+    )
+
+
+def sheet_listing(*, user, filters: dict[str, str], page_number) -> dict:
+    """The listing's page of sheets and facets: a fixed number of queries whatever the
+    number of sheets (memberships, spaces, matching ids, [search], the page's sheets with
+    their tags and operators, then the three facets as the template reads them)."""
+    memberships = user_memberships(user=user)
+    readable = readable_sheets(user=user, memberships=memberships)
+    sheets = readable
+    if filters["theme"]:
+        sheets = sheets.filter(tagged_items__tag__slug=filters["theme"])
+    if filters["operateur"]:
+        sheets = sheets.filter(operators__slug=filters["operateur"])
+    if filters["territoire"]:
+        sheets = sheets.filter(_within_territory(filters["territoire"]))
+    ids = list(
+        sheets.order_by("-first_published_at", "-pk").values_list("pk", flat=True).distinct()
+    )
+    if filters["q"]:
+        allowed = set(ids)
+        ids = [pk for pk in sheets_search_ids(query=filters["q"]) if pk in allowed]
+    paginator = Paginator(ids, PER_PAGE)
+    page_obj = paginator.get_page(page_number)
+    by_id = {
+        sheet.pk: sheet
+        for sheet in PracticeSheetPage.objects.filter(pk__in=list(page_obj.object_list))
+        .select_related("territory", "discussion_topic")
+        .prefetch_related("tags", "operators")
+    }
+    may_propose_in = [
+        m.space
+        for m in memberships.values()
+        if permissions.may_post(user=user, space=m.space, membership=m)
+    ]
+    return {
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "sheets": [by_id[pk] for pk in page_obj.object_list if pk in by_id],
+        "page_obj": page_obj,
+        "result_count": paginator.count,
+        "may_propose_in": sorted(may_propose_in, key=lambda space: space.name),
+        "facet_themes": Tag.objects.filter(
+            pk__in=SheetTag.objects.filter(content_object__in=readable.values("pk")).values(
+                "tag_id"
+            )
+        ).order_by("name"),
+        "facet_operators": Operator.objects.order_by("position", "name"),
+        "facet_territories": Territory.objects.filter(
+            level__in=[
+                Territory.Level.NATIONAL,
+                Territory.Level.REGION,
+                Territory.Level.DEPARTEMENT,
+            ]
+        )
+        .order_by("level", "name")
+        .only("slug", "name", "level", "insee_code"),
+    }
+
+
+# --- One sheet --------------------------------------------------------------------------------
+
+
+def sheet_page_context(*, sheet: PracticeSheetPage, user) -> dict:
+    access = sheet_access(user=user, sheet=sheet)
+    topic = None
+    opening = None
+    if sheet.discussion_topic_id:
+        topic = (
+            Topic.objects.select_related("forum", "forum__space", "forum__space__territory")
+            .filter(pk=sheet.discussion_topic_id)
+            .first()
+        )
+        opening = Post.objects.filter(topic_id=sheet.discussion_topic_id, position=0).first()
+    found_useful = bool(
+        opening
+        and user.is_authenticated
+        and Reaction.objects.filter(post=opening, user=user).exists()
+    )
+    space = access.space
+    return {
+        "space": space,
+        "territory": sheet.territory,
+        "sheet_operators": list(sheet.operators.all()),
+        "sheet_tags": list(sheet.tags.all()),
+        "discussion": topic,
+        "useful_count": opening.useful_count if opening else 0,
+        "found_useful": found_useful,
+        # The forums' rule: one does not find one's own post useful.
+        "may_react": bool(
+            space
+            and opening
+            and opening.author_id != user.pk
+            and permissions.may_post(user=user, space=space, membership=access.membership)
+        ),
+        "react_refusal": permissions.post_refusal(
+            user=user, space=space, membership=access.membership
+        )
+        if space
+        else None,
+        "title": sheet.title,
+    }
+
+
+# --- The author's own proposals ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    sheet: PracticeSheetPage
+    status: str
+    badge: str
+    comment: str = ""
+
+
+def sheets_proposed_by(*, user) -> list[Proposal]:
+    """The sheets this user owns, newest first, with where their review stands: 2 queries."""
+    sheets = list(
+        PracticeSheetPage.objects.filter(owner=user)
+        .select_related("territory")
+        .order_by("-latest_revision_created_at", "-pk")
+    )
+    latest_state: dict[str, WorkflowState] = {}
+    if sheets:
+        states = (
+            WorkflowState.objects.filter(
+                base_content_type_id=sheets[0].get_base_content_type().pk,
+                object_id__in=[str(sheet.pk) for sheet in sheets],
+            )
+            .select_related("current_task_state")
+            .order_by("created_at", "pk")
+        )
+        for state in states:
+            latest_state[state.object_id] = state
+    proposals = []
+    for sheet in sheets:
+        state = latest_state.get(str(sheet.pk))
+        status = state.status if state else None
+        comment = ""
+        if status == WorkflowState.STATUS_NEEDS_CHANGES and state.current_task_state:
+            comment = state.current_task_state.comment
+        if status == WorkflowState.STATUS_IN_PROGRESS:
+            label, badge = (
+                ("Publiée, modifications en relecture", "info")
+                if sheet.live
+                else ("En cours de relecture", "new")
+            )
+        elif sheet.live:
+            label, badge = "Publiée", "success"
+        elif status == WorkflowState.STATUS_NEEDS_CHANGES:
+            label, badge = "À revoir", "warning"
+        else:
+            label, badge = "Brouillon", "info"
+        proposals.append(Proposal(sheet=sheet, status=label, badge=badge, comment=comment))
+    return proposals

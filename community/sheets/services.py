@@ -1,0 +1,279 @@
+"""Every write of practice sheets: proposal into moderation, first publication (and
+its discussion), review decisions, the "Utile" reaction.
+
+Members never reach the Wagtail admin: they propose here, and the sheet enters the
+moderation workflow of the page tree ("Moderators approval" by default), where
+Wagtail moderators (the Moderators group) approve or reject it. The space's
+animateurs are told of each proposal; to decide in the admin they need that role.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, linebreaks
+from django.utils.text import slugify
+from wagtail.coreutils import find_available_slug
+from wagtail.models import TaskState, WorkflowState
+
+from community import permissions
+from community.models import (
+    Forum,
+    Post,
+    PracticeSheetIndexPage,
+    PracticeSheetPage,
+    Space,
+    Topic,
+    Watch,
+)
+from community.services import ActionRefused, space_animators
+from community.sheets.notifications import SHEET_REVIEWED, SHEET_SUBMITTED
+from portal.markdown import render_markdown
+from portal.notifications.services import notify
+
+INDEX = {
+    "title": "Fiches pratiques",
+    "slug": "fiches-pratiques",
+    "intro": "Ce qui marche, territoire par territoire : des pratiques partagées par les "
+    "professionnels du réseau pour l'emploi.",
+}
+DISCUSSION_FORUM = {
+    "name": "Fiches pratiques",
+    "slug": "fiches-pratiques",
+    "description": "Les discussions des fiches pratiques de l'espace.",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    detail: str = ""
+
+
+def text_to_html(text: str) -> str:
+    """Plain text typed in a form, as the paragraphs of a rich text field."""
+    return linebreaks(escape(text.strip())) if text.strip() else ""
+
+
+@transaction.atomic
+def sheet_index_ensure() -> PracticeSheetIndexPage:
+    """The shared index under the home page, created (and published) if missing."""
+    from portal.models import HomePage
+
+    existing = PracticeSheetIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    home = HomePage.objects.first()
+    if home is None:
+        raise ActionRefused("Le site n'est pas encore installé : lancez « setup_site ».")
+    index = PracticeSheetIndexPage(
+        title=INDEX["title"],
+        slug=find_available_slug(home, INDEX["slug"]),
+        intro=INDEX["intro"],
+    )
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+@transaction.atomic
+def sheet_propose(
+    *,
+    user,
+    space: Space,
+    title: str,
+    summary: str,
+    context: str,
+    target_public: str,
+    steps: list[Step],
+    results: str = "",
+    operators=(),
+    contact: str = "",
+    tags: list[str] = (),
+) -> PracticeSheetPage:
+    """A member's proposal: a draft sheet, owned by them, submitted to moderation.
+
+    The space's animateurs are notified with the link to review it in the admin.
+    """
+    membership = permissions.membership_of(user=user, space=space)
+    if not permissions.may_post(user=user, space=space, membership=membership):
+        raise ActionRefused(
+            permissions.post_refusal(user=user, space=space, membership=membership)
+            or "Vous ne pouvez pas proposer de fiche dans cet espace."
+        )
+    index = sheet_index_ensure()
+    sheet = PracticeSheetPage(
+        title=title.strip(),
+        slug=find_available_slug(index, slugify(title)[:80] or "fiche"),
+        owner=user,
+        live=False,
+        territory=space.territory,
+        summary=summary.strip(),
+        context=text_to_html(context),
+        target_public=target_public.strip(),
+        steps=[
+            ("step", {"title": step.title, "detail": text_to_html(step.detail)}) for step in steps
+        ],
+        results=text_to_html(results),
+        contact=contact.strip(),
+    )
+    sheet.operators.set(list(operators))
+    if tags:
+        sheet.tags.add(*tags)
+    index.add_child(instance=sheet)
+    sheet.save_revision(user=user, log_action=True)
+    workflow = sheet.get_workflow()
+    if workflow is None:
+        raise ActionRefused(
+            "La relecture des fiches n'est pas configurée : contactez l'équipe du portail."
+        )
+    workflow.start(sheet, user)
+
+    review_url = reverse("wagtailadmin_pages:edit", args=[sheet.pk])
+    for animator in space_animators(space=space):
+        notify(
+            recipient=animator,
+            kind=SHEET_SUBMITTED,
+            target=sheet,
+            actor=user,
+            context={
+                "title": f"{user.public_name} propose une fiche pratique dans l'espace "
+                f"{space.name} : « {sheet.title} »",
+                "url": review_url,
+            },
+        )
+    return sheet
+
+
+def _publisher(sheet: PracticeSheetPage, revision):
+    """Who published: the approver of the sheet's workflow, else the revision's author."""
+    approved = (
+        TaskState.objects.filter(
+            workflow_state__in=WorkflowState.objects.for_instance(sheet),
+            status=TaskState.STATUS_APPROVED,
+        )
+        .select_related("finished_by")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if approved is not None and approved.finished_by is not None:
+        return approved.finished_by
+    return revision.user if revision is not None else None
+
+
+@transaction.atomic
+def sheet_published(*, sheet: PracticeSheetPage, revision=None) -> Topic | None:
+    """On every publication (page_published): the first one opens the sheet's discussion
+    and tells its author; later ones change nothing. Returns the discussion."""
+    row = (
+        PracticeSheetPage.objects.select_for_update()
+        .filter(pk=sheet.pk)
+        .values("discussion_topic_id", "territory_id", "owner_id")
+        .first()
+    )
+    if row is None or row["discussion_topic_id"] is not None:
+        return None
+    space = Space.objects.filter(territory_id=row["territory_id"]).first()
+    if space is None:
+        return None
+    topic = _discussion_create(sheet=sheet, space=space)
+    PracticeSheetPage.objects.filter(pk=sheet.pk).update(discussion_topic=topic)
+    sheet.discussion_topic = topic
+    if sheet.owner_id is not None:
+        notify(
+            recipient=sheet.owner,
+            kind=SHEET_REVIEWED,
+            target=sheet,
+            actor=_publisher(sheet, revision),
+            context={
+                "title": f"Votre fiche pratique « {sheet.title} » est publiée",
+                "url": sheet.get_url() or "",
+            },
+        )
+    return topic
+
+
+def _markdown_text(text: str) -> str:
+    # A title is text, not Markdown: "[", "*" or "_" in it must not make a link or emphasis.
+    return "".join(f"\\{char}" if char in "\\`*_[]<>!#" else char for char in text)
+
+
+def _discussion_forum(space: Space) -> Forum:
+    forums = list(Forum.objects.filter(space=space).order_by("position", "name", "pk"))
+    for forum in forums:
+        if forum.slug == DISCUSSION_FORUM["slug"]:
+            return forum
+    if forums:
+        return forums[0]
+    try:
+        with transaction.atomic():
+            return Forum.objects.create(space=space, position=100, **DISCUSSION_FORUM)
+    except IntegrityError:
+        return Forum.objects.get(space=space, slug=DISCUSSION_FORUM["slug"])
+
+
+def _discussion_create(*, sheet: PracticeSheetPage, space: Space) -> Topic:
+    forum = _discussion_forum(space)
+    now = timezone.now()
+    author = sheet.owner
+    topic = Topic.objects.create(
+        forum=forum,
+        author=author,
+        title=f"Discussion : {sheet.title}"[:200],
+        last_post_at=now,
+    )
+    body = (
+        f"Discussion de la fiche pratique [{_markdown_text(sheet.title)}]"
+        f"(<{sheet.get_url() or ''}>)."
+    )
+    post = Post.objects.create(
+        topic=topic,
+        author=author,
+        position=0,
+        body=body,
+        body_html=render_markdown(body),
+    )
+    Topic.objects.filter(pk=topic.pk).update(last_post=post)
+    Forum.objects.filter(pk=forum.pk).update(
+        topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post_at=now
+    )
+    Space.objects.filter(pk=space.pk).update(last_activity_at=now)
+    if author is not None:
+        # Posting watches the topic: the author hears of the discussion of their sheet.
+        Watch.objects.get_or_create(user=author, topic=topic)
+    return topic
+
+
+def sheet_rejected(*, sheet: PracticeSheetPage, by, comment: str = "") -> None:
+    """The review asked for changes (workflow_rejected): the author is told why."""
+    if sheet.owner_id is None:
+        return
+    title = f"Votre fiche pratique « {sheet.title} » est à revoir"
+    notify(
+        recipient=sheet.owner,
+        kind=SHEET_REVIEWED,
+        target=sheet,
+        actor=by,
+        context={
+            "title": title,
+            "comment": comment,
+            "url": reverse("community:my_sheets"),
+        },
+    )
+
+
+def sheet_useful_toggle(*, user, sheet: PracticeSheetPage) -> bool:
+    """ "Utile" on a sheet is "Utile" on its discussion's opening post, with the forums'
+    rules (members who may post, not on one's own post). Returns the new state."""
+    from community.forums.services import post_useful_toggle
+
+    opening = (
+        Post.objects.filter(topic_id=sheet.discussion_topic_id, position=0).first()
+        if sheet.discussion_topic_id
+        else None
+    )
+    if opening is None:
+        raise ActionRefused("Cette fiche n'a pas encore de discussion.")
+    return post_useful_toggle(post=opening, user=user)

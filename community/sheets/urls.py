@@ -1,0 +1,16 @@
+"""Practice sheets under /communaute/ (joined to community.urls, namespace "community").
+
+These fixed prefixes must come before the space patterns (`<slug:slug>/`).
+The sheets themselves are Wagtail pages under /fiches-pratiques/.
+"""
+
+from django.urls import path
+
+from community.sheets import views
+
+urlpatterns = [
+    path("fiches/", views.sheets, name="sheets"),
+    path("fiches/<int:pk>/utile/", views.sheet_useful, name="sheet_useful"),
+    path("fiches-proposees/", views.my_sheets, name="my_sheets"),
+    path("<slug:slug>/proposer-une-fiche/", views.sheet_propose, name="sheet_propose"),
+]

@@ -1,0 +1,110 @@
+"""Thin views of practice sheets: the listing, the proposal form, the author's
+proposals and the "Utile" toggle. The sheet itself is a Wagtail page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from community import permissions
+from community import selectors as community_selectors
+from community.models import PracticeSheetPage, Space
+from community.services import ActionRefused
+from community.sheets import selectors, services
+from community.sheets.forms import SheetProposalForm
+
+
+def _space_or_404(slug: str) -> Space:
+    space = community_selectors.space_by_slug(slug)
+    if space is None:
+        raise Http404
+    return space
+
+
+@require_GET
+def sheets(request):
+    filters = selectors.listing_filters(request.GET)
+    context = selectors.sheet_listing(
+        user=request.user, filters=filters, page_number=request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["querystring"] = query.urlencode()
+    context["title"] = "Fiches pratiques"
+    return render(request, "community/sheets/sheet_list.html", context)
+
+
+def _proposal_page(request, space, form, *, status=200):
+    return render(
+        request,
+        "community/sheets/sheet_propose.html",
+        {"space": space, "form": form, "title": f"Proposer une fiche — Espace {space.name}"},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sheet_propose(request, slug):
+    space = _space_or_404(slug)
+    membership = permissions.membership_of(user=request.user, space=space)
+    refusal = permissions.post_refusal(user=request.user, space=space, membership=membership)
+    if refusal:
+        return render(
+            request,
+            "community/refused.html",
+            {"space": space, "reason": refusal, "title": f"Accès refusé — {space.name}"},
+            status=403,
+        )
+    if request.method == "GET":
+        return _proposal_page(request, space, SheetProposalForm())
+    form = SheetProposalForm(request.POST)
+    if not form.is_valid():
+        # Shown again with everything typed: nothing is lost.
+        return _proposal_page(request, space, form, status=400)
+    try:
+        sheet = services.sheet_propose(user=request.user, space=space, **form.cleaned_data)
+    except ActionRefused as refusal:
+        form.add_error(None, str(refusal))
+        return _proposal_page(request, space, form, status=403)
+    messages.success(
+        request,
+        f"Merci ! Votre fiche « {sheet.title} » est transmise pour relecture. "
+        "Vous serez prévenu(e) de la décision.",
+    )
+    return redirect("community:my_sheets")
+
+
+@login_required
+@require_GET
+def my_sheets(request):
+    return render(
+        request,
+        "community/sheets/my_sheets.html",
+        {
+            "proposals": selectors.sheets_proposed_by(user=request.user),
+            "title": "Mes fiches pratiques proposées",
+        },
+    )
+
+
+@require_POST
+def sheet_useful(request, pk):
+    sheet = get_object_or_404(PracticeSheetPage.objects.live(), pk=pk)
+    if not selectors.may_read_sheet(user=request.user, sheet=sheet):
+        raise Http404
+    back = f"{sheet.get_url(request=request)}#utile"
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    try:
+        useful = services.sheet_useful_toggle(user=request.user, sheet=sheet)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            "Vous trouvez cette fiche utile." if useful else "Votre « Utile » est retiré.",
+        )
+    return redirect(back)
