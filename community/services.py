@@ -1,5 +1,6 @@
 """Every write of the Communauté that matters happens here."""
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -12,6 +13,26 @@ from portal.notifications.services import notify
 
 class ActionRefused(Exception):
     """A refused action; the message is French, for the person who tried."""
+
+
+class RateLimited(ActionRefused):
+    """Too many of these actions lately: nothing saved (views answer 429, keep the text)."""
+
+
+# Rate-limit counters live in the cache (Redis in production) so that they hold
+# across processes: a fixed window opened by the first action.
+
+
+def window_count(key: str) -> int:
+    return cache.get(key) or 0
+
+
+def window_hit(key: str, *, seconds: int) -> None:
+    if not cache.add(key, 1, timeout=seconds):
+        try:
+            cache.incr(key)
+        except ValueError:  # the window closed between add and incr
+            cache.add(key, 1, timeout=seconds)
 
 
 def _refresh_member_count(space: Space) -> None:

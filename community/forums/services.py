@@ -30,7 +30,7 @@ from community.models import (
     TopicRead,
     Watch,
 )
-from community.services import ActionRefused
+from community.services import ActionRefused, RateLimited, window_count, window_hit
 from portal.markdown import render_markdown
 from portal.notifications.models import Notification
 from portal.notifications.services import notify
@@ -45,12 +45,8 @@ MAX_TAGS = 5
 TAG_MAX_LENGTH = 50
 
 
-class RateLimited(ActionRefused):
-    """Too many posts in a short time; nothing was saved."""
-
-
 # --- Rate limit ----------------------------------------------------------------------
-# Counters live in the cache (Redis in production) so that they hold across processes.
+# A burst lock (one post per interval) and an hourly window (community.services).
 
 
 def _rate_keys(user) -> tuple[str, str]:
@@ -64,7 +60,7 @@ def rate_limit_reset(*, user) -> None:
 
 def _rate_limit_take(*, user) -> None:
     burst_key, hour_key = _rate_keys(user)
-    if (cache.get(hour_key) or 0) >= POSTS_PER_HOUR:
+    if window_count(hour_key) >= POSTS_PER_HOUR:
         raise RateLimited(
             f"Vous avez publié {POSTS_PER_HOUR} messages en une heure : c'est le maximum. "
             "Réessayez plus tard ; votre texte est conservé ci-dessous."
@@ -74,11 +70,7 @@ def _rate_limit_take(*, user) -> None:
             f"Patientez {POST_INTERVAL_SECONDS} secondes entre deux messages, puis publiez "
             "à nouveau : votre texte est conservé ci-dessous."
         )
-    cache.add(hour_key, 0, timeout=3600)
-    try:
-        cache.incr(hour_key)
-    except ValueError:  # the window ended between add and incr
-        cache.add(hour_key, 1, timeout=3600)
+    window_hit(hour_key, seconds=3600)
 
 
 # --- Helpers -------------------------------------------------------------------------

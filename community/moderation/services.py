@@ -6,7 +6,6 @@ transaction and appends one row to the space's moderation log.
 
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef
 from django.urls import reverse
@@ -16,7 +15,7 @@ from community import permissions
 from community.forums import services as forum_services
 from community.models import Forum, Membership, ModerationLogEntry, Post, Report, Space, Topic
 from community.moderation.notifications import REPORT_HANDLED
-from community.services import ActionRefused
+from community.services import ActionRefused, RateLimited, window_count, window_hit
 from portal.notifications.services import notify
 
 __all__ = [
@@ -45,10 +44,6 @@ TOPIC_TITLE_MAX_LENGTH = 200
 
 class PermissionRefused(ActionRefused):
     """The person may not do this at all here (views answer with a 403 page)."""
-
-
-class RateLimited(ActionRefused):
-    """Too many of these actions lately (views answer 429 and keep what was typed)."""
 
 
 # --- Shared pieces ----------------------------------------------------------------------
@@ -111,7 +106,7 @@ def _report_rate_key(user) -> str:
 
 
 def _report_rate_check(user) -> None:
-    if cache.get(_report_rate_key(user), 0) >= REPORTS_PER_HOUR:
+    if window_count(_report_rate_key(user)) >= REPORTS_PER_HOUR:
         raise RateLimited(
             f"Vous avez envoyé {REPORTS_PER_HOUR} signalements en moins d'une heure : "
             "réessayez un peu plus tard. Votre motif est conservé ci-dessous."
@@ -119,13 +114,7 @@ def _report_rate_check(user) -> None:
 
 
 def _report_rate_count(user) -> None:
-    key = _report_rate_key(user)
-    # The first report of the hour opens the window; the others count in it.
-    if not cache.add(key, 1, timeout=REPORT_RATE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # the window closed between add and incr
-            cache.add(key, 1, timeout=REPORT_RATE_WINDOW)
+    window_hit(_report_rate_key(user), seconds=REPORT_RATE_WINDOW)
 
 
 @transaction.atomic
