@@ -5,6 +5,7 @@ attachments, WebSocket) asks these functions, never its own rules.
 when they already have it (selectors fetch it once per page).
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
 from community.models import Membership, Post, Space, Topic
@@ -30,6 +31,16 @@ def may_read_space(*, user, space: Space, membership: Membership | None) -> bool
     if not user.is_authenticated:
         return False
     return user.is_staff or membership is not None
+
+
+def readable_spaces(*, user):
+    """may_read_space as a queryset: the spaces this user may read (for filtering lists)."""
+    if user.is_authenticated and user.is_staff:
+        return Space.objects.all()
+    condition = Q(visibility=Space.Visibility.OPEN)
+    if user.is_authenticated:
+        condition |= Q(pk__in=Membership.objects.filter(user=user).values("space_id"))
+    return Space.objects.filter(condition)
 
 
 def may_moderate(*, user, space: Space, membership: Membership | None) -> bool:

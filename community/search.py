@@ -1,27 +1,16 @@
 """Topics and replies in the site search (and a space's own search), filtered by the
 one permission policy: a private space's messages reach its members only."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.search.backends import get_search_backend
 
-from community.models import Membership, Post, Space, Topic
+from community import permissions
+from community.models import Post, Space, Topic
 from portal.search import SearchResult
 
 MAX_RANKED = 200
-
-
-def readable_spaces_filter(user, prefix: str = "") -> Q:
-    """A Q on Space (through `prefix`) matching the spaces this user may read."""
-    if user.is_authenticated and user.is_staff:
-        return Q()
-    condition = Q(**{f"{prefix}visibility": Space.Visibility.OPEN})
-    if user.is_authenticated:
-        member_of = Membership.objects.filter(user=user).values("space_id")
-        condition |= Q(**{f"{prefix}pk__in": member_of})
-    return condition
 
 
 def topics_and_posts(*, query: str, user, space: Space | None = None) -> list[SearchResult]:
@@ -29,13 +18,13 @@ def topics_and_posts(*, query: str, user, space: Space | None = None) -> list[Se
     published = Post.objects.filter(state=Post.State.PUBLISHED)
     post_ids = [p.pk for p in backend.search(query, published)[:MAX_RANKED]]
     topic_ids = [t.pk for t in backend.search(query, Topic)[:MAX_RANKED]]
-    readable = readable_spaces_filter(user, prefix="topic__forum__space__")
+    readable = permissions.readable_spaces(user=user)
     posts = Post.objects.filter(
-        readable, pk__in=post_ids, state=Post.State.PUBLISHED
+        topic__forum__space__in=readable, pk__in=post_ids, state=Post.State.PUBLISHED
     ).select_related("topic", "topic__forum", "topic__forum__space__territory")
-    topics = Topic.objects.filter(
-        readable_spaces_filter(user, prefix="forum__space__"), pk__in=topic_ids
-    ).select_related("forum", "forum__space__territory")
+    topics = Topic.objects.filter(forum__space__in=readable, pk__in=topic_ids).select_related(
+        "forum", "forum__space__territory"
+    )
     if space is not None:
         posts = posts.filter(topic__forum__space=space)
         topics = topics.filter(forum__space=space)
