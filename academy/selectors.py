@@ -66,6 +66,8 @@ def course_progress_map(*, user, courses) -> dict[int, dict]:
             "total": total,
             "percent": round(100 * count / total) if total else 0,
             "completed": enrolment.completed_at is not None,
+            # Every lesson done, optional ones included (the course plan marks them).
+            "done_ids": done[course_id],
         }
     return result
 
@@ -125,13 +127,7 @@ def course_page_context(*, course: CoursePage, user) -> dict:
     outline = course_outline(course)
     lessons = [lesson for module in outline for lesson in module["lessons"]]
     progress = course_progress_map(user=user, courses=[course]).get(course.pk)
-    done_ids: set[int] = set()
-    if progress:
-        done_ids = set(
-            LessonProgress.objects.filter(user=user, course=course).values_list(
-                "lesson_id", flat=True
-            )
-        )
+    done_ids: set[int] = progress["done_ids"] if progress else set()
     resume = next((item for item in lessons if not item.optional and item.pk not in done_ids), None)
     sessions = list(upcoming_sessions(course=course))
     registrations = {}
