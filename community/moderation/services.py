@@ -291,48 +291,47 @@ def post_approve(*, post: Post, by) -> Post:
 # --- Topics -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def topic_pin(*, topic: Topic, by, pinned: bool) -> Topic:
-    """Pin or unpin; asking for the state the topic is already in changes nothing."""
+def _topic_flag_set(*, topic: Topic, by, flag: str, value: bool, refusal: str, actions) -> Topic:
+    """Set pinned or locked; asking for the state the topic is already in changes nothing."""
     topic = _locked_topic(topic)
     space = topic.forum.space
-    _require_moderator(
-        user=by, space=space, refusal="Seuls les animateurs de l'espace épinglent des sujets."
-    )
-    if topic.pinned == pinned:
+    _require_moderator(user=by, space=space, refusal=refusal)
+    if getattr(topic, flag) == value:
         return topic
-    topic.pinned = pinned
-    topic.save(update_fields=["pinned"])
+    setattr(topic, flag, value)
+    topic.save(update_fields=[flag])
     _log(
         space=space,
         actor=by,
-        action=ModerationLogEntry.Action.PIN if pinned else ModerationLogEntry.Action.UNPIN,
+        action=actions[0] if value else actions[1],
         target_label=topic.title,
         target_url=topic.get_absolute_url(),
     )
     return topic
+
+
+@transaction.atomic
+def topic_pin(*, topic: Topic, by, pinned: bool) -> Topic:
+    return _topic_flag_set(
+        topic=topic,
+        by=by,
+        flag="pinned",
+        value=pinned,
+        refusal="Seuls les animateurs de l'espace épinglent des sujets.",
+        actions=(ModerationLogEntry.Action.PIN, ModerationLogEntry.Action.UNPIN),
+    )
 
 
 @transaction.atomic
 def topic_lock(*, topic: Topic, by, locked: bool) -> Topic:
-    """Lock or unlock; asking for the state the topic is already in changes nothing."""
-    topic = _locked_topic(topic)
-    space = topic.forum.space
-    _require_moderator(
-        user=by, space=space, refusal="Seuls les animateurs de l'espace verrouillent des sujets."
+    return _topic_flag_set(
+        topic=topic,
+        by=by,
+        flag="locked",
+        value=locked,
+        refusal="Seuls les animateurs de l'espace verrouillent des sujets.",
+        actions=(ModerationLogEntry.Action.LOCK, ModerationLogEntry.Action.UNLOCK),
     )
-    if topic.locked == locked:
-        return topic
-    topic.locked = locked
-    topic.save(update_fields=["locked"])
-    _log(
-        space=space,
-        actor=by,
-        action=ModerationLogEntry.Action.LOCK if locked else ModerationLogEntry.Action.UNLOCK,
-        target_label=topic.title,
-        target_url=topic.get_absolute_url(),
-    )
-    return topic
 
 
 def _forum_recount(forum_id: int) -> None:
