@@ -7,6 +7,7 @@ courses with their themes and covers, the facets, the learner's progress.
 
 from django.core.paginator import Paginator
 from django.db.models import Q
+from dsfr.utils import list_pages
 from taggit.models import Tag
 
 from academy.models import CoursePage, CourseTag
@@ -73,7 +74,8 @@ def catalogue_context(*, index_page, request) -> dict:
         allowed = set(ids)
         ids = [pk for pk in ranked if pk in allowed]
     paginator = Paginator(ids, PER_PAGE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    # django-dsfr's pagination tag shows the page links listed here, keeping the filters.
+    page_obj = list_pages(paginator.get_page(request.GET.get("page")))
     by_id = {
         course.pk: course
         for course in CoursePage.objects.filter(pk__in=list(page_obj.object_list))
@@ -85,14 +87,11 @@ def catalogue_context(*, index_page, request) -> dict:
     for course in page_courses:
         course.my_progress = progress.get(course.pk)
 
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
     return {
         "filters": filters,
         "courses": page_courses,
         "page_obj": page_obj,
         "result_count": paginator.count,
-        "querystring": query_without_page.urlencode(),
         "facet_themes": Tag.objects.filter(
             pk__in=CourseTag.objects.filter(content_object__live=True).values("tag_id")
         ).order_by("name"),

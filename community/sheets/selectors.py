@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Q
+from dsfr.utils import list_pages
 from taggit.models import Tag
 from wagtail.models import WorkflowState
 
@@ -134,7 +135,7 @@ def sheet_listing(*, user, filters: dict[str, str], page_number) -> dict:
         allowed = set(ids)
         ids = [pk for pk in sheets_search_ids(query=filters["q"]) if pk in allowed]
     paginator = Paginator(ids, PER_PAGE)
-    page_obj = paginator.get_page(page_number)
+    page_obj = list_pages(paginator.get_page(page_number))  # links for dsfr_pagination
     by_id = {
         sheet.pk: sheet
         for sheet in PracticeSheetPage.objects.filter(pk__in=list(page_obj.object_list))

@@ -29,9 +29,6 @@ def sheets(request):
     context = selectors.sheet_listing(
         user=request.user, filters=filters, page_number=request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context["querystring"] = query.urlencode()
     context["title"] = "Fiches pratiques"
     return render(request, "community/sheets/sheet_list.html", context)
 
