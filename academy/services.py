@@ -265,6 +265,38 @@ def session_promote_waiting(*, session: CourseSession) -> list[SessionRegistrati
     return promoted
 
 
+@transaction.atomic
+def session_cancellation_announce(*, session: CourseSession) -> int:
+    """Tells the participants and the waiting list of a cancelled session; how many were told.
+
+    Called once, when an editor cancels the session in the admin. Registrations keep their
+    status: the session's flag says it is cancelled, calendars show the event cancelled,
+    and the day-before reminders see it and stay silent.
+    """
+    session = _locked_session(session.pk)
+    if not session.cancelled:
+        return 0
+    registrations = session.registrations.filter(
+        status__in=[SessionRegistration.Status.REGISTERED, SessionRegistration.Status.WAITING]
+    ).select_related("user")
+    when = timezone.localtime(session.starts_at)
+    what = f"La session « {session.title or session.course.title} » du {when:%d/%m/%Y à %H:%M}"
+    told = 0
+    for registration in registrations:
+        if registration.status == SessionRegistration.Status.WAITING:
+            title = f"{what} est annulée : votre inscription en liste d'attente prend fin"
+        else:
+            title = f"{what} est annulée"
+        notify(
+            recipient=registration.user,
+            kind="academy.session_cancelled",
+            target=session,
+            context={"title": title},
+        )
+        told += 1
+    return told
+
+
 def _schedule_reminder(registration: SessionRegistration) -> None:
     from academy.tasks import session_reminder_send
 

@@ -98,6 +98,28 @@ class CourseSessionViewSet(SnippetViewSet):
         )
 
 
+# Set on the request by the edit view's "before" hook: was the session cancelled already?
+WAS_CANCELLED = "_academy_session_was_cancelled"
+
+
+@hooks.register("before_edit_snippet")
+def remember_whether_the_session_was_cancelled(request, instance):
+    # The instance is the saved row, before the form changes it.
+    if isinstance(instance, CourseSession):
+        setattr(request, WAS_CANCELLED, instance.cancelled)
+
+
+@hooks.register("after_edit_snippet")
+def tell_participants_when_a_session_is_cancelled(request, instance):
+    """Cancelling a session (ticking "session annulée") tells its participants and waiting list."""
+    if (
+        isinstance(instance, CourseSession)
+        and instance.cancelled
+        and getattr(request, WAS_CANCELLED, True) is False
+    ):
+        services.session_cancellation_announce(session=instance)
+
+
 @hooks.register("after_edit_snippet")
 def promote_waiting_list_after_session_edit(request, instance):
     """A capacity raised in the admin gives the new seats to the waiting list, in order."""

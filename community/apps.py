@@ -7,6 +7,7 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         from community import notifications  # noqa: F401 — registers the notification kinds
+        from community.chat import notifications as chat_kinds  # noqa: F401
         from community.forums import notifications as forum_kinds  # noqa: F401
         from community.moderation import notifications as moderation_kinds  # noqa: F401
         from community.personal_data import export
@@ -14,6 +15,7 @@ class CommunityConfig(AppConfig):
         from community.sheets import notifications as sheet_kinds  # noqa: F401
         from community.sheets import search as sheet_search  # noqa: F401 — its provider
         from community.sheets import signals  # noqa: F401 — Wagtail publication receivers
+        from community.watching import emails  # noqa: F401 — unwatch links in e-mails
         from portal import search
         from portal.people.personal_data import register_exporter
 

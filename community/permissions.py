@@ -50,6 +50,19 @@ def may_moderate(*, user, space: Space, membership: Membership | None) -> bool:
     return user.is_staff or (membership is not None and membership.role == Membership.Role.ANIMATOR)
 
 
+def moderated_spaces(*, user):
+    """may_moderate as a queryset: the spaces this user moderates (for filtering lists)."""
+    if not user.is_authenticated:
+        return Space.objects.none()
+    if user.is_staff:
+        return Space.objects.all()
+    return Space.objects.filter(
+        pk__in=Membership.objects.filter(user=user, role=Membership.Role.ANIMATOR).values(
+            "space_id"
+        )
+    )
+
+
 def profile_refusal(user) -> str | None:
     missing = user.profile_missing
     if missing:
@@ -128,6 +141,19 @@ def may_see_topic(*, user, topic: Topic, may_moderate: bool) -> bool:
     return user.is_authenticated and topic.author_id == user.pk
 
 
+def visible_topics(*, user, topics):
+    """may_see_topic as a filter of a queryset of topics from any spaces (for search).
+
+    Readability of the spaces is not checked here: filter with readable_spaces too.
+    """
+    if user.is_authenticated and user.is_staff:
+        return topics
+    condition = Q(last_post__isnull=False)
+    if user.is_authenticated:
+        condition |= Q(author=user) | Q(forum__space__in=moderated_spaces(user=user))
+    return topics.filter(condition)
+
+
 def edit_refusal(*, user, post: Post, space: Space, membership: Membership | None) -> str | None:
     """Why this user may not edit or delete this post (French), or None."""
     if not user.is_authenticated or post.author_id != user.pk:
@@ -158,3 +184,33 @@ def reply_refusal(*, user, topic: Topic, space: Space, membership: Membership | 
     if topic.locked and not may_moderate(user=user, space=space, membership=membership):
         return "Ce sujet est verrouillé : il n'accepte plus de réponses."
     return None
+
+
+# --- Practice sheets in review --------------------------------------------------------
+
+SHEET_REVIEWERS_ONLY = (
+    "Seuls les animateurs et animatrices de l'espace relisent les fiches pratiques "
+    "qui y sont proposées."
+)
+
+
+def may_review_space_sheets(*, user, space: Space, membership: Membership | None) -> bool:
+    """Who reviews, from the Communauté, the practice sheets proposed in a space: those who
+    moderate it (its animateurs, and staff)."""
+    return may_moderate(user=user, space=space, membership=membership)
+
+
+def sheet_review_refusal(*, user, space: Space, membership: Membership | None) -> str | None:
+    if may_review_space_sheets(user=user, space=space, membership=membership):
+        return None
+    return SHEET_REVIEWERS_ONLY
+
+
+def may_review_sheet(*, user, sheet, space: Space | None, membership: Membership | None) -> bool:
+    """Who decides on one practice sheet in review: the reviewers of its space, and the
+    editors whom the Wagtail admin lets publish it (its page permissions)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if space is not None and may_review_space_sheets(user=user, space=space, membership=membership):
+        return True
+    return sheet.permissions_for_user(user).can_publish()

@@ -1,6 +1,6 @@
 """The Communauté's part of a person's data export (see portal.people.personal_data)."""
 
-from community.models import JoinRequest, Membership, Post, Report
+from community.models import ChatMessage, JoinRequest, Membership, Post, Report
 
 
 def export(user) -> dict:
@@ -31,8 +31,26 @@ def export(user) -> dict:
             }
             for p in Post.objects.filter(author=user).select_related("topic")
         ],
+        "discussion": [
+            {
+                "espace": m.room.space.name if m.room.space_id else m.room.slug,
+                "numero": m.number,
+                "message": m.body,
+                "le": m.created_at.isoformat(),
+                "modifie_le": m.edited_at.isoformat() if m.edited_at else None,
+                "supprime": m.deleted_at is not None,
+            }
+            for m in ChatMessage.objects.filter(author=user)
+            .select_related("room__space__territory")
+            .order_by("created_at")
+        ],
         "signalements": [
-            {"message": r.post_id, "motif": r.reason, "le": r.created_at.isoformat()}
+            {
+                "message": r.post_id,
+                "message_de_discussion": r.chat_message_id,
+                "motif": r.reason,
+                "le": r.created_at.isoformat(),
+            }
             for r in Report.objects.filter(reporter=user)
         ],
     }

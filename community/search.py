@@ -19,12 +19,15 @@ def topics_and_posts(*, query: str, user, space: Space | None = None) -> list[Se
     post_ids = [p.pk for p in backend.search(query, published)[:MAX_RANKED]]
     topic_ids = [t.pk for t in backend.search(query, Topic)[:MAX_RANKED]]
     readable = permissions.readable_spaces(user=user)
+    # A published post is the content of a topic its readers see; a topic whose opening
+    # post is not published (awaiting moderation, hidden) is its author's and animateurs'.
     posts = Post.objects.filter(
         topic__forum__space__in=readable, pk__in=post_ids, state=Post.State.PUBLISHED
     ).select_related("topic", "topic__forum", "topic__forum__space__territory")
-    topics = Topic.objects.filter(forum__space__in=readable, pk__in=topic_ids).select_related(
-        "forum", "forum__space__territory"
-    )
+    topics = permissions.visible_topics(
+        user=user,
+        topics=Topic.objects.filter(forum__space__in=readable, pk__in=topic_ids),
+    ).select_related("forum", "forum__space__territory")
     if space is not None:
         posts = posts.filter(topic__forum__space=space)
         topics = topics.filter(forum__space=space)

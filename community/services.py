@@ -35,6 +35,28 @@ def window_hit(key: str, *, seconds: int) -> None:
             cache.add(key, 1, timeout=seconds)
 
 
+# Joining an open space and asking to join a private one share one window: each new
+# membership or request lands in a space's counters or an animateur's notifications.
+JOINS_PER_HOUR = 5
+JOIN_RATE_WINDOW = 60 * 60
+
+
+def _join_rate_key(user) -> str:
+    return f"community:joins:hour:{user.pk}"
+
+
+def _join_rate_check(user) -> None:
+    if window_count(_join_rate_key(user)) >= JOINS_PER_HOUR:
+        raise RateLimited(
+            f"Vous avez rejoint ou demandé à rejoindre {JOINS_PER_HOUR} espaces en moins "
+            "d'une heure : c'est le maximum. Réessayez plus tard."
+        )
+
+
+def _join_rate_count(user) -> None:
+    window_hit(_join_rate_key(user), seconds=JOIN_RATE_WINDOW)
+
+
 def _refresh_member_count(space: Space) -> None:
     Space.objects.filter(pk=space.pk).update(
         member_count=Membership.objects.filter(space=space).count()
@@ -52,11 +74,13 @@ def space_join(*, user, space: Space) -> Membership:
     reason = permissions.join_refusal(user=user, space=space, membership=None)
     if reason:
         raise ActionRefused(reason)
+    _join_rate_check(user)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(space=space, user=user)
     except IntegrityError:
         return Membership.objects.get(space=space, user=user)
+    _join_rate_count(user)
     _refresh_member_count(space)
     return membership
 
@@ -91,7 +115,9 @@ def join_request_create(*, user, space: Space, message: str = "") -> JoinRequest
     ).first()
     if pending is not None:
         return pending
+    _join_rate_check(user)
     request = JoinRequest.objects.create(space=space, user=user, message=message[:500])
+    _join_rate_count(user)
     # The animateur's notification opens the queue where they decide, not the space page.
     queue_url = reverse("community:join_requests", kwargs={"slug": space.slug})
     for animator in space_animators(space=space):

@@ -9,6 +9,7 @@ as its slug.
 from django.urls import path
 
 from community import views
+from community.chat.urls import urlpatterns as chat_urlpatterns
 from community.forums.urls import urlpatterns as forum_urlpatterns
 from community.moderation.urls import urlpatterns as moderation_urlpatterns
 from community.sheets.urls import urlpatterns as sheet_urlpatterns
@@ -20,6 +21,7 @@ urlpatterns = [
     # The forums' edit-history page serves messages/<pk>/versions/ for both names.
     *forum_urlpatterns,
     *moderation_urlpatterns,
+    *chat_urlpatterns,
     path("", views.index, name="index"),
     path("<slug:slug>/recherche/", views.space_search, name="space_search"),
     path("<slug:slug>/", views.space_detail, name="space"),

@@ -37,6 +37,13 @@ def _refused(request, *, space: Space, reason: str):
 
 def _space_page(request, space: Space, *, join_form=None, status=200):
     context = selectors.space_page_context(space=space, user=request.user)
+    if context["readable"]:
+        # Imported here: community.chat.views uses this module's refusal page.
+        from community.chat.views import PANEL_MESSAGES, chat_panel_context
+
+        context["chat"] = chat_panel_context(
+            space=space, user=request.user, membership=context["membership"], limit=PANEL_MESSAGES
+        )
     context["join_form"] = join_form or JoinRequestForm()
     context["title"] = f"Espace {space.name}"
     return render(request, "community/space_detail.html", context, status=status)
@@ -61,6 +68,9 @@ def space_join(request, slug):
         return redirect_to_login(space.get_absolute_url())
     try:
         services.space_join(user=request.user, space=space)
+    except services.RateLimited as refusal:
+        messages.error(request, str(refusal))
+        return _space_page(request, space, status=429)
     except services.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
@@ -82,6 +92,10 @@ def space_join_request(request, slug):
         services.join_request_create(
             user=request.user, space=space, message=form.cleaned_data["message"]
         )
+    except services.RateLimited as refusal:
+        # Shown again with what was typed, to send later.
+        messages.error(request, f"{refusal} Votre message est conservé ci-dessous.")
+        return _space_page(request, space, join_form=form, status=429)
     except services.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:

@@ -1,3 +1,5 @@
 """WebSocket routes of every app, gathered in one list for portal.asgi."""
 
-websocket_urlpatterns: list = []
+from community.chat.routing import websocket_urlpatterns as chat_routes
+
+websocket_urlpatterns: list = [*chat_routes]

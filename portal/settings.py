@@ -186,6 +186,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Chat presence entries (Redis sorted sets when REDIS_URL is set): see community/chat/presence.py.
+CHAT_PRESENCE_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "portal")
+
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Background tasks -------------------------------------------------------------

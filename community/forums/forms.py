@@ -163,3 +163,29 @@ class TopicFilterForm(DsfrForm):
             "unanswered": self.cleaned_data["sans_reponse"],
             "operator_slug": operator.slug if operator else "",
         }
+
+
+class ForumForm(DsfrForm):
+    """A forum's name and description, written by the animateurs of its space."""
+
+    name = forms.CharField(
+        label="Nom du forum",
+        help_text="Par exemple « Accompagnement des allocataires du RSA ».",
+        max_length=services.FORUM_NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Donnez un nom au forum.",
+            "max_length": "Le nom compte au plus %(limit_value)d caractères "
+            "(il en compte %(show_value)d).",
+        },
+    )
+    description = forms.CharField(
+        label="Description",
+        help_text="Facultatif. Ce dont on y parle, en une ou deux phrases.",
+        required=False,
+        max_length=services.FORUM_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "La description compte au plus %(limit_value)d caractères "
+            "(elle en compte %(show_value)d).",
+        },
+    )

@@ -29,6 +29,22 @@ def space_forums(*, space: Space) -> list[Forum]:
     return list(Forum.objects.filter(space=space).order_by("position", "name"))
 
 
+def forums_for_management(*, space: Space) -> list[Forum]:
+    """The forums of a space in their order for its animateurs, each with `has_topics`
+    (topics awaiting moderation included: they too keep a forum from being deleted).
+    One query."""
+    return list(
+        Forum.objects.filter(space=space)
+        .annotate(has_topics=Exists(Topic.objects.filter(forum=OuterRef("pk"))))
+        .order_by("position", "name", "pk")
+    )
+
+
+def forum_topic_total(*, forum: Forum) -> int:
+    """Every topic of the forum, those awaiting moderation included (unlike topic_count)."""
+    return Topic.objects.filter(forum=forum).count()
+
+
 def _watching(user, **target) -> Exists:
     return Exists(Watch.objects.filter(user=user, **target))
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from community import permissions
 from community.forums import notifications as kinds
@@ -22,6 +23,7 @@ from community.models import (
     Attachment,
     Forum,
     Membership,
+    ModerationLogEntry,
     Post,
     PostRevision,
     Reaction,
@@ -590,3 +592,203 @@ def watch_set(*, user, target, watching: bool) -> bool:
     else:
         Watch.objects.filter(user=user, **{field: target}).delete()
     return watching
+
+
+# --- Forums of a space (animateurs) ------------------------------------------------------
+
+FORUM_NAME_MAX_LENGTH = Forum._meta.get_field("name").max_length
+FORUM_DESCRIPTION_MAX_LENGTH = Forum._meta.get_field("description").max_length
+FORUM_SLUG_MAX_LENGTH = Forum._meta.get_field("slug").max_length
+# Addresses under <space>/forums/ that are not forums (see urls.py): no forum may take them.
+RESERVED_FORUM_SLUGS = frozenset({"gerer"})
+FORUM_MANAGERS_ONLY = "Seuls les animateurs de l'espace gèrent ses forums."
+
+
+def forum_manage_url(space: Space) -> str:
+    return reverse("community:forum_manage", kwargs={"slug": space.slug})
+
+
+def _check_forum_manager(*, user, space: Space) -> None:
+    membership = permissions.membership_of(user=user, space=space)
+    if not permissions.may_moderate(user=user, space=space, membership=membership):
+        raise ActionRefused(FORUM_MANAGERS_ONLY)
+
+
+def _lock_space_forums(space: Space) -> None:
+    # One change at a time to a space's forums: positions and slugs stay unique.
+    list(Space.objects.select_for_update().filter(pk=space.pk).values_list("pk", flat=True))
+
+
+def _clean_forum_fields(*, space: Space, name: str, description: str, forum=None):
+    name = " ".join((name or "").split())
+    description = (description or "").strip()
+    if not name:
+        raise ActionRefused("Donnez un nom au forum.")
+    if len(name) > FORUM_NAME_MAX_LENGTH:
+        raise ActionRefused(f"Le nom d'un forum compte au plus {FORUM_NAME_MAX_LENGTH} caractères.")
+    if len(description) > FORUM_DESCRIPTION_MAX_LENGTH:
+        raise ActionRefused(
+            f"La description d'un forum compte au plus {FORUM_DESCRIPTION_MAX_LENGTH} caractères."
+        )
+    namesakes = Forum.objects.filter(space=space, name__iexact=name)
+    if forum is not None:
+        namesakes = namesakes.exclude(pk=forum.pk)
+    if namesakes.exists():
+        raise ActionRefused(
+            f"Un forum de cet espace s'appelle déjà « {name} » : choisissez un autre nom."
+        )
+    return name, description
+
+
+def _forum_slug(*, space: Space, name: str) -> str:
+    """A free slug in this space, from the name; it never changes afterwards (links)."""
+    base = slugify(name)[: FORUM_SLUG_MAX_LENGTH - 10].strip("-") or "forum"
+    taken = set(
+        Forum.objects.filter(space=space, slug__startswith=base).values_list("slug", flat=True)
+    )
+    taken |= RESERVED_FORUM_SLUGS
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _log_forum(*, space: Space, by, action: str, forum: Forum, url: str = "", detail: str = ""):
+    ModerationLogEntry.objects.create(
+        space=space,
+        actor=by,
+        action=action,
+        target_label=forum.name[:255],
+        target_url=(url or forum.get_absolute_url())[:500],
+        detail=detail[:500],
+    )
+
+
+def _space_forums_in_order(space: Space) -> list[Forum]:
+    return list(
+        Forum.objects.filter(space=space)
+        .select_related("space__territory")
+        .order_by("position", "name", "pk")
+    )
+
+
+@transaction.atomic
+def forum_create(*, space: Space, by, name: str, description: str = "") -> Forum:
+    """A new forum, last of its space."""
+    _check_forum_manager(user=by, space=space)
+    _lock_space_forums(space)
+    name, description = _clean_forum_fields(space=space, name=name, description=description)
+    highest = Forum.objects.filter(space=space).aggregate(m=Max("position"))["m"]
+    forum = Forum.objects.create(
+        space=space,
+        name=name,
+        slug=_forum_slug(space=space, name=name),
+        description=description,
+        position=0 if highest is None else highest + 1,
+    )
+    _log_forum(space=space, by=by, action=ModerationLogEntry.Action.FORUM_CREATE, forum=forum)
+    return forum
+
+
+@transaction.atomic
+def forum_update(*, forum: Forum, by, name: str, description: str = "") -> Forum:
+    """Rename a forum or rewrite its description; its address stays the same."""
+    space = forum.space
+    _check_forum_manager(user=by, space=space)
+    _lock_space_forums(space)
+    forum = Forum.objects.select_related("space__territory").get(pk=forum.pk)
+    name, description = _clean_forum_fields(
+        space=space, name=name, description=description, forum=forum
+    )
+    changes = []
+    if name != forum.name:
+        changes.append(f"Ancien nom : « {forum.name} ».")
+    if description != forum.description:
+        changes.append("Description modifiée.")
+    if not changes:
+        return forum
+    forum.name = name
+    forum.description = description
+    forum.save(update_fields=["name", "description"])
+    _log_forum(
+        space=space,
+        by=by,
+        action=ModerationLogEntry.Action.FORUM_EDIT,
+        forum=forum,
+        detail=" ".join(changes),
+    )
+    return forum
+
+
+FORUM_MOVES = {"up": -1, "down": 1}
+
+
+@transaction.atomic
+def forum_reorder(*, forum: Forum, by, direction: str) -> list[Forum]:
+    """Move a forum one place up or down; returns the space's forums in their new order.
+
+    Positions are renumbered 0, 1, 2… each time: forums created elsewhere (admin,
+    data migrations) may share a position.
+    """
+    if direction not in FORUM_MOVES:
+        raise ActionRefused("Choisissez de monter ou de descendre le forum.")
+    space = forum.space
+    _check_forum_manager(user=by, space=space)
+    _lock_space_forums(space)
+    forums = _space_forums_in_order(space)
+    index = next((i for i, f in enumerate(forums) if f.pk == forum.pk), None)
+    if index is None:
+        raise ActionRefused("Ce forum n'existe plus.")
+    target = index + FORUM_MOVES[direction]
+    if target < 0:
+        raise ActionRefused(f"« {forum.name} » est déjà le premier forum de l'espace.")
+    if target >= len(forums):
+        raise ActionRefused(f"« {forum.name} » est déjà le dernier forum de l'espace.")
+    forums[index], forums[target] = forums[target], forums[index]
+    changed = []
+    for position, item in enumerate(forums):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    Forum.objects.bulk_update(changed, ["position"])
+    moved = forums[target]
+    _log_forum(
+        space=space,
+        by=by,
+        action=ModerationLogEntry.Action.FORUM_ORDER,
+        forum=moved,
+        detail=f"Placé en position {target + 1} sur {len(forums)}.",
+    )
+    return forums
+
+
+@transaction.atomic
+def forum_delete(*, forum: Forum, by) -> None:
+    """Delete an empty forum. One with topics (even awaiting moderation) is kept."""
+    space = forum.space
+    _check_forum_manager(user=by, space=space)
+    _lock_space_forums(space)
+    # The row lock makes a topic being opened in this forum either counted here or refused.
+    forum = (
+        Forum.objects.select_for_update(of=("self",))
+        .select_related("space__territory")
+        .filter(pk=forum.pk)
+        .first()
+    )
+    if forum is None:
+        raise ActionRefused("Ce forum n'existe plus.")
+    topics = Topic.objects.filter(forum=forum).count()
+    if topics:
+        raise ActionRefused(
+            f"Le forum « {forum.name} » contient {topics} sujet{'s' if topics > 1 else ''} : "
+            "il ne peut pas être supprimé. Déplacez ses sujets vers un autre forum, puis "
+            "supprimez-le."
+        )
+    _log_forum(
+        space=space,
+        by=by,
+        action=ModerationLogEntry.Action.FORUM_DELETE,
+        forum=forum,
+        url=forum_manage_url(space),
+    )
+    forum.delete()

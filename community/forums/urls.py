@@ -20,6 +20,11 @@ urlpatterns = [
     path("pieces-jointes/<int:pk>/", views.attachment, name="attachment"),
     path("<slug:slug>/suivre/", views.space_watch, name="space_watch"),
     path("<slug:slug>/mentions/", views.mention_autocomplete, name="mention_autocomplete"),
+    # Before the forum patterns: "gerer" is no forum's slug (services.RESERVED_FORUM_SLUGS).
+    path("<slug:slug>/forums/gerer/", views.forum_manage, name="forum_manage"),
+    path("<slug:slug>/forums/gerer/<int:pk>/modifier/", views.forum_edit, name="forum_edit"),
+    path("<slug:slug>/forums/gerer/<int:pk>/ordre/", views.forum_reorder, name="forum_reorder"),
+    path("<slug:slug>/forums/gerer/<int:pk>/supprimer/", views.forum_delete, name="forum_delete"),
     path("<slug:slug>/forums/<slug:forum>/", views.forum, name="forum"),
     path("<slug:slug>/forums/<slug:forum>/suivre/", views.forum_watch, name="forum_watch"),
     path("<slug:slug>/forums/<slug:forum>/nouveau-sujet/", views.topic_create, name="topic_create"),

@@ -18,8 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community import permissions
 from community import selectors as space_selectors
 from community.forums import selectors, services
-from community.forums.forms import PostEditForm, ReplyForm, TopicFilterForm, TopicForm
-from community.models import Attachment, Post, Space
+from community.forums.forms import (
+    ForumForm,
+    PostEditForm,
+    ReplyForm,
+    TopicFilterForm,
+    TopicForm,
+)
+from community.models import Attachment, Forum, Post, Space
 
 UNREAD_PARAM = "non-lu"
 QUOTE_PARAM = "citer"
@@ -574,3 +580,152 @@ def mention_autocomplete(request, slug):
     _readable_or_404(request.user, space)
     suggestions = selectors.mention_suggestions(space=space, query=request.GET.get("q", ""))
     return JsonResponse(suggestions, safe=False)
+
+
+# --- Forums of a space (animateurs) ---------------------------------------------------
+
+
+def _space_for_managers(request, slug):
+    """The space, and a refusal page when this user may not manage its forums."""
+    space = space_selectors.space_by_slug(slug)
+    if space is None:
+        raise Http404
+    membership = permissions.membership_of(user=request.user, space=space)
+    if not permissions.may_moderate(user=request.user, space=space, membership=membership):
+        return space, _refused(request, space=space, reason=services.FORUM_MANAGERS_ONLY)
+    return space, None
+
+
+def _managed_forum_or_404(space: Space, pk: int) -> Forum:
+    return get_object_or_404(Forum.objects.select_related("space__territory"), pk=pk, space=space)
+
+
+def _manage_page(request, space: Space, *, form, status=200):
+    return render(
+        request,
+        "community/forums/manage.html",
+        {
+            "space": space,
+            "forums": selectors.forums_for_management(space=space),
+            "form": form,
+            "title": f"Gérer les forums — Espace {space.name}",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_manage(request, slug):
+    """The forums of a space in their order, with their tools, and the form to add one."""
+    space, refusal = _space_for_managers(request, slug)
+    if refusal is not None:
+        return refusal
+    form = ForumForm(request.POST or None)
+    if request.method == "GET":
+        return _manage_page(request, space, form=form)
+    if form.is_valid():
+        try:
+            forum_obj = services.forum_create(
+                space=space,
+                by=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except services.ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Le forum « {forum_obj.name} » est créé.")
+            return redirect(services.forum_manage_url(space))
+    return _manage_page(request, space, form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_edit(request, slug, pk):
+    space, refusal = _space_for_managers(request, slug)
+    if refusal is not None:
+        return refusal
+    forum_obj = _managed_forum_or_404(space, pk)
+    form = ForumForm(
+        request.POST or None,
+        initial={"name": forum_obj.name, "description": forum_obj.description},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.forum_update(
+                    forum=forum_obj,
+                    by=request.user,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                )
+            except services.ActionRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, "Le forum est modifié.")
+                return redirect(services.forum_manage_url(space))
+    return render(
+        request,
+        "community/forums/forum_edit.html",
+        {
+            "space": space,
+            "forum": forum_obj,
+            "form": form,
+            "title": f"Modifier le forum « {forum_obj.name} » — Espace {space.name}",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def forum_reorder(request, slug, pk):
+    space, refusal = _space_for_managers(request, slug)
+    if refusal is not None:
+        return refusal
+    forum_obj = _managed_forum_or_404(space, pk)
+    direction = request.POST.get("direction", "")
+    try:
+        forums = services.forum_reorder(forum=forum_obj, by=request.user, direction=direction)
+    except services.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        rank = next(i for i, f in enumerate(forums, start=1) if f.pk == forum_obj.pk)
+        messages.success(
+            request, f"« {forum_obj.name} » est maintenant en position {rank} sur {len(forums)}."
+        )
+    return redirect(f"{services.forum_manage_url(space)}#forum-{forum_obj.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_delete(request, slug, pk):
+    space, refusal = _space_for_managers(request, slug)
+    if refusal is not None:
+        return refusal
+    forum_obj = _managed_forum_or_404(space, pk)
+    error = None
+    status = 200
+    if request.method == "POST":
+        try:
+            services.forum_delete(forum=forum_obj, by=request.user)
+        except services.ActionRefused as refusal:
+            error, status = str(refusal), 400
+        else:
+            messages.success(request, f"Le forum « {forum_obj.name} » est supprimé.")
+            return redirect(services.forum_manage_url(space))
+    return render(
+        request,
+        "community/forums/forum_delete.html",
+        {
+            "space": space,
+            "forum": forum_obj,
+            "topic_total": selectors.forum_topic_total(forum=forum_obj),
+            "error": error,
+            "title": f"Supprimer le forum « {forum_obj.name} » — Espace {space.name}",
+        },
+        status=status,
+    )

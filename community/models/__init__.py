@@ -1,3 +1,4 @@
+from community.models.chat import ChatMessage, ChatRoom
 from community.models.forums import (
     Attachment,
     Forum,
@@ -16,6 +17,8 @@ from community.models.spaces import JoinRequest, Membership, Space
 
 __all__ = [
     "Attachment",
+    "ChatMessage",
+    "ChatRoom",
     "Forum",
     "JoinRequest",
     "Membership",

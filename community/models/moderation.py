@@ -10,7 +10,17 @@ class Report(models.Model):
         HIDDEN = "hidden", "Message masqué"
         DISMISSED = "dismissed", "Classé sans suite"
 
-    post = models.ForeignKey("community.Post", on_delete=models.CASCADE, related_name="reports")
+    # Exactly one of post (forums) and chat_message (live chat) is set.
+    post = models.ForeignKey(
+        "community.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    chat_message = models.ForeignKey(
+        "community.ChatMessage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -27,9 +37,16 @@ class Report(models.Model):
         verbose_name = "signalement"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=False, chat_message__isnull=True)
+                | models.Q(post__isnull=True, chat_message__isnull=False),
+                name="report_one_target",
+            )
+        ]
 
     def __str__(self):
-        return f"Signalement de {self.post} ({self.get_status_display()})"
+        return f"Signalement de {self.post or self.chat_message} ({self.get_status_display()})"
 
 
 class ModerationLogEntry(models.Model):
@@ -49,6 +66,11 @@ class ModerationLogEntry(models.Model):
         REPORT = "report", "Signalement traité"
         APPROVE = "approve", "Message approuvé"
         JOIN = "join", "Demande d'adhésion traitée"
+        CHAT_DELETE = "chat_delete", "Message de discussion supprimé"
+        FORUM_CREATE = "forum_create", "Forum créé"
+        FORUM_EDIT = "forum_edit", "Forum modifié"
+        FORUM_ORDER = "forum_order", "Ordre des forums modifié"
+        FORUM_DELETE = "forum_delete", "Forum supprimé"
 
     space = models.ForeignKey(
         "community.Space", on_delete=models.CASCADE, related_name="moderation_log"

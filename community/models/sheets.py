@@ -6,7 +6,8 @@ the index page only holds the sheets in the tree and sends visitors there.
 """
 
 from django import forms
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,7 +16,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Task, TaskState
 from wagtail.search import index
 
 from community.sheets.blocks import AttachmentsBlock, StepsBlock
@@ -152,3 +153,87 @@ class PracticeSheetPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(sheet_page_context(sheet=self, user=request.user))
         return context
+
+
+class SheetReviewTask(Task):
+    """The step of the sheets' workflow: « Relecture par l'animation de l'espace ».
+
+    Who decides is community.permissions.may_review_sheet: the animateurs of the sheet's
+    space (from the Communauté's review queue, /communaute/<espace>/fiches/a-relire/)
+    and the editors who may publish the sheet (from the Wagtail admin). Animateurs
+    need no Wagtail rights. Decisions go through Wagtail's own on_action, so the
+    workflow's state, history and signals stay those of Wagtail.
+    """
+
+    class Meta:
+        verbose_name = "relecture par l'animation de l'espace"
+        verbose_name_plural = "relectures par l'animation de l'espace"
+
+    def may_review(self, obj, user) -> bool:
+        from community.sheets.selectors import may_review_sheet
+
+        sheet = obj if isinstance(obj, PracticeSheetPage) else getattr(obj, "specific", obj)
+        if isinstance(sheet, PracticeSheetPage):
+            return may_review_sheet(user=user, sheet=sheet)
+        # Attached to other content by an administrator: those who may publish it decide.
+        permissions_for_user = getattr(obj, "permissions_for_user", None)
+        return bool(
+            user.is_active
+            and (
+                user.is_superuser
+                or (permissions_for_user and permissions_for_user(user).can_publish())
+            )
+        )
+
+    def user_can_access_editor(self, obj, user):
+        # Animateurs review in the Communauté; editors reach the editor by their own rights.
+        return False
+
+    def locked_for_user(self, obj, user):
+        # As in Wagtail's group approval: only the reviewers edit a sheet in review.
+        return not self.may_review(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self.may_review(obj, user)
+
+    def get_actions(self, obj, user):
+        if not self.may_review(obj, user):
+            return []
+        return [
+            ("reject", "Demander des modifications", True),
+            ("approve", "Publier", False),
+            ("approve", "Publier avec un commentaire", True),
+        ]
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        page = task_state.workflow_state.content_object
+        if not self.may_review(page, user):
+            raise PermissionDenied
+        if action_name == "approve" and not page.permissions_for_user(user).can_publish():
+            # Wagtail's last step publishes in the approver's name and refuses whoever has
+            # no Wagtail publish permission, as animateurs have none: this task has just
+            # checked that they decide. The approval stays theirs (task state, history,
+            # our notification); the publication is recorded as the workflow's own.
+            task_state.approve(user=user, update=False, **kwargs)
+            task_state.workflow_state.update(user=None)
+            return None
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        from community.sheets.selectors import sheet_ids_reviewable_by
+
+        if not user.is_authenticated or not user.is_active:
+            return TaskState.objects.none()
+        states = TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS, task=self.task_ptr)
+        ids = sheet_ids_reviewable_by(user=user)
+        if ids is None:  # every sheet
+            return states
+        return states.filter(workflow_state__object_id__in=ids)
+
+    @classmethod
+    def get_description(cls):
+        return (
+            "Les animateurs de l'espace de la fiche la relisent depuis la Communauté ; "
+            "les éditeurs qui peuvent la publier, depuis l'administration."
+        )

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from community.models import (
+    ChatMessage,
     Forum,
     Membership,
     ModerationLogEntry,
@@ -29,7 +30,12 @@ def topic_for_moderation(pk: int) -> Topic | None:
 
 def report_for_handling(pk: int) -> Report | None:
     return (
-        Report.objects.select_related("reporter", *(f"post__{r}" for r in _POST_RELATED))
+        Report.objects.select_related(
+            "reporter",
+            *(f"post__{r}" for r in _POST_RELATED),
+            "chat_message__author",
+            "chat_message__room__space__territory",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -47,10 +53,22 @@ class ReportedPost:
         return self.reports[0]
 
 
+@dataclass
+class ReportedChatMessage:
+    """One reported live-chat message with its open reports, oldest first."""
+
+    message: ChatMessage
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def first_report(self) -> Report:
+        return self.reports[0]
+
+
 def moderation_queue(*, space: Space) -> dict:
     """Open reports grouped by post, posts awaiting approval, current suspensions.
 
-    Three queries whatever the number of rows.
+    Four queries whatever the number of rows.
     """
     reports = (
         Report.objects.filter(post__topic__forum__space=space, status=Report.Status.OPEN)
@@ -60,6 +78,16 @@ def moderation_queue(*, space: Space) -> dict:
     grouped: dict[int, ReportedPost] = {}
     for report in reports:
         grouped.setdefault(report.post_id, ReportedPost(post=report.post)).reports.append(report)
+    chat_reports = (
+        Report.objects.filter(chat_message__room__space=space, status=Report.Status.OPEN)
+        .select_related("reporter", "chat_message__author__operator")
+        .order_by("created_at", "pk")
+    )
+    reported_chat: dict[int, ReportedChatMessage] = {}
+    for report in chat_reports:
+        reported_chat.setdefault(
+            report.chat_message_id, ReportedChatMessage(message=report.chat_message)
+        ).reports.append(report)
     pending_posts = list(
         Post.objects.filter(topic__forum__space=space, state=Post.State.PENDING)
         .select_related(*_POST_RELATED)
@@ -72,6 +100,7 @@ def moderation_queue(*, space: Space) -> dict:
     )
     return {
         "reported_posts": list(grouped.values()),
+        "reported_chat_messages": list(reported_chat.values()),
         "pending_posts": pending_posts,
         "suspensions": suspensions,
     }

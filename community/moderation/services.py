@@ -105,7 +105,7 @@ def _report_rate_key(user) -> str:
     return f"community:moderation:reports:{user.pk}"
 
 
-def _report_rate_check(user) -> None:
+def report_rate_check(user) -> None:
     if window_count(_report_rate_key(user)) >= REPORTS_PER_HOUR:
         raise RateLimited(
             f"Vous avez envoyé {REPORTS_PER_HOUR} signalements en moins d'une heure : "
@@ -113,7 +113,7 @@ def _report_rate_check(user) -> None:
         )
 
 
-def _report_rate_count(user) -> None:
+def report_rate_count(user) -> None:
     window_hit(_report_rate_key(user), seconds=REPORT_RATE_WINDOW)
 
 
@@ -140,9 +140,9 @@ def post_report(*, post: Post, reporter, reason: str) -> Report:
         raise ActionRefused(f"Le motif ne doit pas dépasser {REPORT_REASON_MAX_LENGTH} caractères.")
     if Report.objects.filter(post=post, reporter=reporter, status=Report.Status.OPEN).exists():
         raise ActionRefused("Vous avez déjà signalé ce message.")
-    _report_rate_check(reporter)
+    report_rate_check(reporter)
     report = Report.objects.create(post=post, reporter=reporter, reason=reason)
-    _report_rate_count(reporter)
+    report_rate_count(reporter)
     return report
 
 
@@ -155,6 +155,8 @@ def report_handle(*, report: Report, by, decision: str, note: str = "") -> list[
     """
     if decision not in {Report.Status.HIDDEN, Report.Status.DISMISSED}:
         raise ActionRefused("Choisissez de masquer le message ou de classer sans suite.")
+    if report.chat_message_id is not None:
+        return _chat_report_handle(report=report, by=by, decision=decision, note=note)
     post = _locked_post(report.post)
     space = post.topic.forum.space
     _require_moderator(
@@ -208,6 +210,63 @@ def report_handle(*, report: Report, by, decision: str, note: str = "") -> list[
                 target=handled,
                 actor=by,
                 context={"title": title, "url": post.topic.get_absolute_url()},
+            )
+    return reports
+
+
+def _chat_report_handle(*, report: Report, by, decision: str, note: str) -> list[Report]:
+    """A reported live-chat message: "hide" deletes it from every open screen."""
+    from community.chat import services as chat_services
+
+    message = report.chat_message
+    room = message.room
+    space = room.space
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace traitent les signalements."
+    )
+    note = note.strip()
+    if len(note) > DECISION_NOTE_MAX_LENGTH:
+        raise ActionRefused(
+            f"La note de décision ne doit pas dépasser {DECISION_NOTE_MAX_LENGTH} caractères."
+        )
+    reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .filter(chat_message=message, status=Report.Status.OPEN)
+        .select_related("reporter")
+        .order_by("created_at", "pk")
+    )
+    if not any(r.pk == report.pk for r in reports):
+        raise ActionRefused("Ce signalement a déjà été traité.")
+    now = timezone.now()
+    for open_report in reports:
+        open_report.status = decision
+        open_report.handled_by = by
+        open_report.handled_at = now
+        open_report.decision_note = note
+    Report.objects.bulk_update(reports, ["status", "handled_by", "handled_at", "decision_note"])
+    if decision == Report.Status.HIDDEN:
+        chat_services.chat_message_delete(room=room, user=by, number=message.number)
+    outcome = "message supprimé" if decision == Report.Status.HIDDEN else "classé sans suite"
+    count = len(reports)
+    url = f"{space.get_absolute_url()}discussion/#message-{message.number}"
+    author = message.author.public_name if message.author_id else "un compte supprimé"
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.REPORT,
+        target_label=f"Message n° {message.number} de {author} dans la discussion",
+        target_url=url,
+        detail=_with_note(f"{count} signalement{'s' if count > 1 else ''} : {outcome}.", note),
+    )
+    title = f"Votre signalement d'un message de la discussion de {space.name} : {outcome}"
+    for handled in reports:
+        if handled.reporter_id is not None:
+            notify(
+                recipient=handled.reporter,
+                kind=REPORT_HANDLED,
+                target=handled,
+                actor=by,
+                context={"title": title, "url": url},
             )
     return reports
 

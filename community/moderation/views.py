@@ -217,7 +217,7 @@ def report_handle(request, pk):
     report = selectors.report_for_handling(pk)
     if report is None:
         raise Http404
-    space = report.post.topic.forum.space
+    space = report.post.topic.forum.space if report.post_id else report.chat_message.room.space
     form = ReportDecisionForm(request.POST)
     if not _may_moderate(request, space):
         return _refused(request, space=space, reason=MODERATORS_ONLY)
@@ -225,8 +225,9 @@ def report_handle(request, pk):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return _back(request, _queue_url(space))
     decision = form.cleaned_data["decision"]
+    hidden = "Message supprimé de la discussion." if report.chat_message_id else "Message masqué."
     success = (
-        "Message masqué. Les personnes qui l'avaient signalé sont prévenues."
+        f"{hidden} Les personnes qui l'avaient signalé sont prévenues."
         if decision == Report.Status.HIDDEN
         else "Signalement classé sans suite. Les personnes qui l'avaient signalé sont prévenues."
     )

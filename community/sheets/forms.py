@@ -127,3 +127,37 @@ class SheetProposalForm(DsfrForm):
                     f"Un thème compte au plus {TAG_MAX_LENGTH} caractères : « {name[:30]}… »."
                 )
         return names
+
+
+class SheetReviewForm(DsfrForm):
+    """The reviewer's comment; the decision is the button pressed ("approve" or "reject")."""
+
+    comment = _text(
+        "Commentaire pour l'auteur ou l'autrice",
+        max_length=2000,
+        required=False,
+        rows=4,
+        help_text="Obligatoire pour demander des modifications : dites ce qu'il faut revoir. "
+        "L'auteur ou l'autrice le reçoit avec la décision.",
+    )
+
+    def __init__(self, *args, decision: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"].strip()
+        if self.decision == "reject" and not comment:
+            raise forms.ValidationError(
+                "Dites ce qu'il faut revoir : le commentaire est obligatoire pour demander "
+                "des modifications."
+            )
+        return comment
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.decision not in {"approve", "reject"}:
+            raise forms.ValidationError(
+                "Choisissez de publier la fiche ou de demander des modifications."
+            )
+        return cleaned_data

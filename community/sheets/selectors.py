@@ -6,22 +6,26 @@ asks community.permissions.may_read_space, for one sheet or for all spaces at on
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from dsfr.utils import list_pages
 from taggit.models import Tag
-from wagtail.models import WorkflowState
+from wagtail.models import TaskState, WorkflowState
 
 from community import permissions
 from community.models import (
     Membership,
     Post,
+    PracticeSheetIndexPage,
     PracticeSheetPage,
     Reaction,
     SheetTag,
     Space,
     Topic,
 )
+from community.models.sheets import SheetReviewTask
 from portal.people.models import Operator, Territory
 
 PER_PAGE = 12
@@ -267,3 +271,118 @@ def sheets_proposed_by(*, user) -> list[Proposal]:
             label, badge = "Brouillon", "info"
         proposals.append(Proposal(sheet=sheet, status=label, badge=badge, comment=comment))
     return proposals
+
+
+# --- Review by the space's animateurs ----------------------------------------------------------
+
+
+def may_review_sheet(*, user, sheet: PracticeSheetPage) -> bool:
+    access = sheet_access(user=user, sheet=sheet)
+    return permissions.may_review_sheet(
+        user=user, sheet=sheet, space=access.space, membership=access.membership
+    )
+
+
+def _ids_as_text(sheets):
+    # WorkflowState.object_id is text: compare it with the ids as text, in the database.
+    return sheets.annotate(id_text=Cast("pk", output_field=CharField())).values("id_text")
+
+
+def sheet_ids_reviewable_by(*, user):
+    """The ids (as text) of the sheets this user may review, as a subquery; None for all of
+    them (editors who may publish sheets, superusers). Wagtail's dashboard asks it."""
+    if user.is_superuser:
+        return None
+    index = PracticeSheetIndexPage.objects.first()
+    if index is not None and index.permissions_for_user(user).can_publish():
+        return None
+    return _ids_as_text(
+        PracticeSheetPage.objects.filter(
+            territory__space__in=permissions.moderated_spaces(user=user)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Review:
+    sheet: PracticeSheetPage
+    state: WorkflowState
+    task_state: TaskState
+
+    @property
+    def proposed_by(self):
+        return self.state.requested_by or self.sheet.owner
+
+
+def _reviews(states, sheets_by_id) -> list[Review]:
+    return [
+        Review(
+            sheet=sheets_by_id[int(state.object_id)],
+            state=state,
+            task_state=state.current_task_state,
+        )
+        for state in states
+        if int(state.object_id) in sheets_by_id
+    ]
+
+
+def _waiting_for_the_space(states):
+    """Workflow states of sheets whose current step is the space's review, still open."""
+    return (
+        states.filter(
+            content_type=ContentType.objects.get_for_model(PracticeSheetPage),
+            status=WorkflowState.STATUS_IN_PROGRESS,
+            current_task_state__status=TaskState.STATUS_IN_PROGRESS,
+            current_task_state__task__content_type=ContentType.objects.get_for_model(
+                SheetReviewTask
+            ),
+        )
+        .select_related("requested_by", "current_task_state")
+        .order_by("created_at", "pk")
+    )
+
+
+def sheets_in_review(*, space: Space) -> list[Review]:
+    """The review queue of a space: its sheets waiting for its animateurs, oldest first.
+
+    Two queries whatever their number (the content types are cached).
+    """
+    sheets = PracticeSheetPage.objects.filter(territory_id=space.territory_id)
+    states = list(
+        _waiting_for_the_space(WorkflowState.objects.filter(object_id__in=_ids_as_text(sheets)))
+    )
+    if not states:
+        return []
+    by_id = PracticeSheetPage.objects.select_related("owner").in_bulk(
+        [int(state.object_id) for state in states]
+    )
+    return _reviews(states, by_id)
+
+
+def space_sheet(*, space: Space, pk: int) -> PracticeSheetPage | None:
+    """A sheet of this space (published or not), or None."""
+    return (
+        PracticeSheetPage.objects.filter(pk=pk, territory_id=space.territory_id)
+        .select_related("owner", "territory")
+        .first()
+    )
+
+
+def sheet_in_review(*, sheet: PracticeSheetPage) -> Review | None:
+    """The sheet's open review by its space's animateurs, or None (decided, or elsewhere)."""
+    state = _waiting_for_the_space(WorkflowState.objects.for_instance(sheet)).first()
+    if state is None:
+        return None
+    return _reviews([state], {sheet.pk: sheet})[0]
+
+
+def review_page_context(*, review: Review) -> dict:
+    """What the reviewer reads: the latest revision, as its page would show it."""
+    preview = review.sheet.get_latest_revision_as_object()
+    return {
+        "review": review,
+        "page": preview,
+        "territory": review.sheet.territory,
+        "sheet_operators": list(preview.operators.all()),
+        "sheet_tags": list(preview.tags.all()),
+    }

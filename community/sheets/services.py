@@ -1,10 +1,13 @@
-"""Every write of practice sheets: proposal into moderation, first publication (and
-its discussion), review decisions, the "Utile" reaction.
+"""Every write of practice sheets: proposal into review, the review's decisions, first
+publication (and its discussion), the "Utile" reaction.
 
 Members never reach the Wagtail admin: they propose here, and the sheet enters the
-moderation workflow of the page tree ("Moderators approval" by default), where
-Wagtail moderators (the Moderators group) approve or reject it. The space's
-animateurs are told of each proposal; to decide in the admin they need that role.
+workflow of the sheets' index, "Relecture des fiches pratiques", whose one step is a
+SheetReviewTask ("Relecture par l'animation de l'espace"). The space's animateurs
+are told of each proposal and decide from the Communauté's review queue, without any
+Wagtail rights; editors who may publish the sheet decide in the admin. Both go through
+Wagtail's workflow API, and the author hears of the decision from our notifications.
+See docs/decisions.md, « relecture des fiches par l'animation ».
 """
 
 from dataclasses import dataclass
@@ -16,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 
 from community import permissions
 from community.models import (
@@ -28,6 +31,7 @@ from community.models import (
     Topic,
     Watch,
 )
+from community.models.sheets import SheetReviewTask
 from community.services import ActionRefused, space_animators
 from community.sheets.notifications import SHEET_REVIEWED, SHEET_SUBMITTED
 from portal.markdown import render_markdown
@@ -39,6 +43,11 @@ INDEX = {
     "intro": "Ce qui marche, territoire par territoire : des pratiques partagées par les "
     "professionnels du réseau pour l'emploi.",
 }
+# Installed by migration community 0007_sheet_review_task (same names).
+REVIEW_TASK_NAME = "Relecture par l'animation de l'espace"
+REVIEW_WORKFLOW_NAME = "Relecture des fiches pratiques"
+REVIEW_COMMENT_MAX_LENGTH = 2000
+NOT_IN_REVIEW = "Cette fiche n'attend plus de relecture : une décision a déjà été prise."
 DISCUSSION_FORUM = {
     "name": "Fiches pratiques",
     "slug": "fiches-pratiques",
@@ -75,7 +84,24 @@ def sheet_index_ensure() -> PracticeSheetIndexPage:
     )
     home.add_child(instance=index)
     index.save_revision().publish()
+    WorkflowPage.objects.create(page=index, workflow=sheet_review_workflow())
     return index
+
+
+def sheet_review_workflow() -> Workflow:
+    """The sheets' workflow: the active one whose step is a SheetReviewTask.
+
+    Migration 0006 installs it; a database built another way (a flushed test database,
+    an administrator who deleted it) gets it again when the index is created.
+    """
+    tasks = SheetReviewTask.objects.filter(active=True)
+    workflow = Workflow.objects.active().filter(workflow_tasks__task__in=tasks).first()
+    if workflow is not None:
+        return workflow
+    task = tasks.first() or SheetReviewTask.objects.create(name=REVIEW_TASK_NAME)
+    workflow = Workflow.objects.create(name=REVIEW_WORKFLOW_NAME)
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
 
 
 @transaction.atomic
@@ -93,9 +119,9 @@ def sheet_propose(
     contact: str = "",
     tags: list[str] = (),
 ) -> PracticeSheetPage:
-    """A member's proposal: a draft sheet, owned by them, submitted to moderation.
+    """A member's proposal: a draft sheet, owned by them, submitted to review.
 
-    The space's animateurs are notified with the link to review it in the admin.
+    The space's animateurs are notified with the link to review it in the Communauté.
     """
     membership = permissions.membership_of(user=user, space=space)
     if not permissions.may_post(user=user, space=space, membership=membership):
@@ -131,7 +157,7 @@ def sheet_propose(
         )
     workflow.start(sheet, user)
 
-    review_url = reverse("wagtailadmin_pages:edit", args=[sheet.pk])
+    review_url = reverse("community:sheet_review", kwargs={"slug": space.slug, "pk": sheet.pk})
     for animator in space_animators(space=space):
         notify(
             recipient=animator,
@@ -145,6 +171,59 @@ def sheet_propose(
             },
         )
     return sheet
+
+
+REVIEW_DECISIONS = frozenset({"approve", "reject"})
+
+
+@transaction.atomic
+def sheet_review_decide(
+    *, sheet: PracticeSheetPage, by, decision: str, comment: str = ""
+) -> PracticeSheetPage:
+    """A reviewer's decision on a sheet in review, through Wagtail's workflow.
+
+    "approve" publishes the sheet (its discussion opens, sheet_published); "reject" asks
+    its author for changes, with a comment (sheet_rejected). Who may decide is the task's
+    answer (community.permissions.may_review_sheet). Returns the sheet as it now is.
+    """
+    comment = (comment or "").strip()
+    if decision not in REVIEW_DECISIONS:
+        raise ActionRefused("Choisissez de publier la fiche ou de demander des modifications.")
+    if decision == "reject" and not comment:
+        raise ActionRefused(
+            "Pour demander des modifications, dites dans le commentaire ce qu'il faut revoir : "
+            "l'auteur ou l'autrice le recevra."
+        )
+    if len(comment) > REVIEW_COMMENT_MAX_LENGTH:
+        raise ActionRefused(
+            f"Le commentaire compte au plus {REVIEW_COMMENT_MAX_LENGTH} caractères."
+        )
+    # The workflow state's row is the lock: of two reviewers deciding at once, one decides.
+    state = (
+        WorkflowState.objects.for_instance(sheet)
+        .select_for_update()
+        .filter(status=WorkflowState.STATUS_IN_PROGRESS)
+        .first()
+    )
+    task_state = (
+        TaskState.objects.filter(
+            pk=state.current_task_state_id, status=TaskState.STATUS_IN_PROGRESS
+        ).first()
+        if state is not None
+        else None
+    )
+    if task_state is None:
+        raise ActionRefused(NOT_IN_REVIEW)
+    task_state = task_state.specific
+    task = task_state.task.specific
+    if decision not in {name for name, _label, _modal in task.get_actions(sheet, by)}:
+        raise ActionRefused(
+            permissions.SHEET_REVIEWERS_ONLY
+            if isinstance(task, SheetReviewTask)
+            else "Cette fiche est relue dans l'administration du portail."
+        )
+    task.on_action(task_state, by, decision, comment=comment)
+    return PracticeSheetPage.objects.get(pk=sheet.pk)
 
 
 def _publisher(sheet: PracticeSheetPage, revision):

@@ -1,5 +1,6 @@
 """Thin views of practice sheets: the listing, the proposal form, the author's
-proposals and the "Utile" toggle. The sheet itself is a Wagtail page."""
+proposals, the "Utile" toggle, and the animateurs' review queue. The sheet itself is
+a Wagtail page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from community import selectors as community_selectors
 from community.models import PracticeSheetPage, Space
 from community.services import ActionRefused
 from community.sheets import selectors, services
-from community.sheets.forms import SheetProposalForm
+from community.sheets.forms import SheetProposalForm, SheetReviewForm
 
 
 def _space_or_404(slug: str) -> Space:
@@ -105,3 +106,92 @@ def sheet_useful(request, pk):
             "Vous trouvez cette fiche utile." if useful else "Votre « Utile » est retiré.",
         )
     return redirect(back)
+
+
+# --- Review by the space's animateurs ---------------------------------------------------------
+
+
+def _refused(request, space, reason):
+    return render(
+        request,
+        "community/refused.html",
+        {"space": space, "reason": reason, "title": f"Accès refusé — {space.name}"},
+        status=403,
+    )
+
+
+def _reviewer_space(request, slug):
+    """The space and, for those who may not review its sheets, the refusal page."""
+    space = _space_or_404(slug)
+    membership = permissions.membership_of(user=request.user, space=space)
+    refusal = permissions.sheet_review_refusal(
+        user=request.user, space=space, membership=membership
+    )
+    return space, (_refused(request, space, refusal) if refusal else None)
+
+
+@login_required
+@require_GET
+def review_queue(request, slug):
+    space, refused = _reviewer_space(request, slug)
+    if refused:
+        return refused
+    return render(
+        request,
+        "community/sheets/review_queue.html",
+        {
+            "space": space,
+            "reviews": selectors.sheets_in_review(space=space),
+            "title": f"Fiches à relire — Espace {space.name}",
+        },
+    )
+
+
+def _review_page(request, space, review, form, *, status=200):
+    context = selectors.review_page_context(review=review)
+    context |= {
+        "space": space,
+        "form": form,
+        "title": f"Relire la fiche « {review.sheet.draft_title} » — Espace {space.name}",
+    }
+    return render(request, "community/sheets/review_sheet.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_sheet(request, slug, pk):
+    space, refused = _reviewer_space(request, slug)
+    if refused:
+        return refused
+    sheet = selectors.space_sheet(space=space, pk=pk)
+    if sheet is None:
+        raise Http404
+    review = selectors.sheet_in_review(sheet=sheet)
+    if review is None:
+        messages.info(request, services.NOT_IN_REVIEW)
+        return redirect("community:sheet_review_queue", slug=space.slug)
+    if request.method == "GET":
+        return _review_page(request, space, review, SheetReviewForm())
+    decision = request.POST.get("decision", "")
+    form = SheetReviewForm(request.POST, decision=decision)
+    if not form.is_valid():
+        return _review_page(request, space, review, form, status=400)
+    try:
+        sheet = services.sheet_review_decide(
+            sheet=sheet, by=request.user, decision=decision, comment=form.cleaned_data["comment"]
+        )
+    except ActionRefused as refusal:
+        form.add_error(None, str(refusal))
+        return _review_page(request, space, review, form, status=403)
+    if decision == "approve":
+        messages.success(
+            request,
+            f"La fiche « {sheet.title} » est publiée : son auteur ou autrice est prévenu(e).",
+        )
+    else:
+        messages.success(
+            request,
+            f"Les modifications demandées pour « {sheet.draft_title} » sont transmises à son "
+            "auteur ou autrice.",
+        )
+    return redirect("community:sheet_review_queue", slug=space.slug)

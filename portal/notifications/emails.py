@@ -9,6 +9,7 @@ from django.utils import translation
 
 from portal.notifications import kinds
 from portal.notifications.kinds import Delivery
+from portal.notifications.links import email_links
 
 ALL_KINDS = "all"
 UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"
@@ -45,6 +46,8 @@ def batch_message(*, user, address: str, mode: str, notifications) -> EmailMulti
     # The one-click header stops what this e-mail is about: one kind, or all of them.
     header_kind = kinds_in[0] if len(kinds_in) == 1 else ALL_KINDS
     one_click_url = unsubscribe_url(user_id=user.pk, kind=header_kind)
+    # What the sending apps add under their notifications (e.g. "Ne plus suivre ce sujet").
+    links = email_links(user=user, notifications=notifications)
     context = {
         "user": user,
         "count": count,
@@ -57,6 +60,7 @@ def batch_message(*, user, address: str, mode: str, notifications) -> EmailMulti
                 "actor_name": n.actor.public_name if n.actor else "",
                 "created": n.created,
                 "url": absolute_url(reverse("notifications:open", args=[n.pk])),
+                "links": links.get(n.pk, []),
             }
             for n in notifications
         ],

@@ -26,10 +26,13 @@ DIGEST_TIMEZONE = ZoneInfo("Europe/Paris")
 STALE_BATCH_AFTER = timedelta(minutes=15)
 
 
-def notify(*, recipient, kind: str, target=None, actor=None, context=None) -> Notification | None:
+def notify(
+    *, recipient, kind: str, target=None, actor=None, context=None, email: bool = True
+) -> Notification | None:
     """Records one event for one member and schedules its e-mail.
 
     Returns None when the member is the actor: nobody is told of their own action.
+    `email=False` keeps it in the in-app centre only (e.g. the member saw it live).
     """
     kind_def = kinds.get(kind)
     if actor is not None and actor.pk == recipient.pk:
@@ -50,7 +53,11 @@ def notify(*, recipient, kind: str, target=None, actor=None, context=None) -> No
         notification.target_object_id = str(target.pk)
     with transaction.atomic():
         delivery = notification_delivery(user=recipient, kind=kind)
-        if delivery == Delivery.NEVER or notification_email_address(user=recipient) is None:
+        if (
+            not email
+            or delivery == Delivery.NEVER
+            or notification_email_address(user=recipient) is None
+        ):
             notification.email_state = Notification.EmailState.SKIPPED
         else:
             notification.email_batch = _batch_join(user=recipient, mode=delivery)

@@ -63,3 +63,33 @@ class JoinRequestFactory(factory.django.DjangoModelFactory):
     space = factory.LazyFunction(lambda: Space.objects.get(territory__slug="somme"))
     user = factory.SubFactory(UserFactory)
     message = "Je coordonne le référent unique RSA dans la Somme."
+
+
+def chat_messages(room, *, authors, count: int, body: str = "Message {n}") -> list:
+    """`count` messages in a live-chat room, numbered after its last one, authors in turn.
+
+    Written directly (one insert) where a test needs many: the chat services would
+    rate-limit them. Tests of sending go through community.chat.services.
+    """
+    from community.models import ChatMessage, ChatRoom
+    from portal.markdown import render_markdown
+
+    room.refresh_from_db(fields=["last_number"])
+    first = room.last_number + 1
+    rows = []
+    for n in range(first, first + count):
+        text = body.format(n=n)
+        rows.append(
+            ChatMessage(
+                room=room,
+                number=n,
+                author=authors[(n - first) % len(authors)],
+                client_id=f"factory-{n}",
+                body=text,
+                body_html=render_markdown(text, inline_only=True),
+            )
+        )
+    ChatMessage.objects.bulk_create(rows)
+    ChatRoom.objects.filter(pk=room.pk).update(last_number=first + count - 1)
+    room.last_number = first + count - 1
+    return rows

@@ -29,12 +29,13 @@ PINNED = {
     # + the ids of my spaces
     "index, member": 5,
     # space; my membership (none); animateurs; sub-spaces; sessions; forums;
-    # latest topics; unanswered topics (+ the settings row)
-    "space page, anonymous": 8,
+    # latest topics; unanswered topics; the chat room (+ the settings row); once the
+    # room exists, its latest messages too (tests/community/chat/test_pages.py)
+    "space page, anonymous": 9,
     # + watching the space
-    "space page, member": 12,
+    "space page, member": 13,
     # + the count of pending join requests and of open reports
-    "space page, animateur": 14,
+    "space page, animateur": 15,
     # space; membership; profile check (territories); my pending request — nothing else
     "private space page, non-member": 7,
     # space; membership; count; one page of members; operators of the filter

@@ -108,9 +108,9 @@ def test_queue_query_count_does_not_grow_with_the_number_of_reports(open_cast, n
     many = _queries(client, _queue_url())
     assert Report.objects.count() == 80
     # User (the session is cached), space, membership; reports with their posts, topics,
-    # authors and reporters; pending posts; suspensions; portal settings and unread
-    # notifications (base template).
-    assert few == many == 8
+    # authors and reporters; reported live-chat messages; pending posts; suspensions;
+    # portal settings and unread notifications (base template).
+    assert few == many == 9
 
 
 # --- The log ----------------------------------------------------------------------------

@@ -193,7 +193,8 @@ def test_rejection_tells_the_author_why_and_leaves_the_sheet_unpublished(proposa
     assert "Précisez les résultats." in page
 
 
-def test_a_member_who_is_not_a_moderator_cannot_approve(proposal, nord):
+def test_a_member_without_admin_access_cannot_approve_in_the_admin(proposal, nord):
+    # Animateurs decide from the Communauté's review queue, never through the admin.
     animator = UserFactory()
     MembershipFactory(space=nord, user=animator, animator=True)
 

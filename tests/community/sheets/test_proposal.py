@@ -29,7 +29,7 @@ def test_member_proposal_is_a_draft_in_moderation_owned_by_them(site_root, priva
     assert sheet.owner == private_cast.member
     assert sheet.territory.slug == "somme"
     assert sheet.workflow_in_progress
-    assert sheet.current_workflow_task_state.task.name == "Moderators approval"
+    assert sheet.current_workflow_task_state.task.name == "Relecture par l'animation de l'espace"
     assert sheet.latest_revision.user == private_cast.member
     assert sheet.get_parent().slug == "fiches-pratiques"
     # What was typed, as the page holds it.
@@ -62,7 +62,8 @@ def test_space_animators_are_told_of_the_proposal_with_the_review_link(site_root
 
     [notification] = Notification.objects.filter(kind=SHEET_SUBMITTED)
     assert notification.recipient == private_cast.animator
-    assert notification.url == reverse("wagtailadmin_pages:edit", args=[sheet.pk])
+    # The review page in the Communauté: animateurs need no Wagtail rights.
+    assert notification.url == reverse("community:sheet_review", args=["somme", sheet.pk])
     assert notification.title == (
         "Inès Membre propose une fiche pratique dans l'espace Somme : "
         "« Un référent unique pour les allocataires du RSA »"

@@ -1,0 +1,280 @@
+"""The chat WebSocket endpoint: /ws/chat/<room slug>/?after=<id> (docs/chat-protocol.md).
+
+Thin: permissions come from community.permissions (through selectors), writes from
+community.chat.services, fan-out from the process-local hub. A connection has no
+channel-layer channel of its own: the hub's one channel serves the whole process.
+"""
+
+import json
+import logging
+import time
+from urllib.parse import parse_qs
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.sessions import InstanceSessionWrapper
+
+from community.chat import frames, selectors, services
+from community.chat.hub import TYPING_OFF_ABOVE, get_hub
+
+logger = logging.getLogger(__name__)
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_UNKNOWN_ROOM = 4400
+TYPING_EVERY = 3.0  # seconds between two typing frames of one connection
+QUEUE_LIMIT = 2000  # live frames kept for a connection that is still paging its history
+FRAME_MAX_CHARS = 64_000  # 2,000 characters escaped as \uXXXX pairs fit
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    channel_layer_alias = None  # no layer channel per connection: the hub has one per process
+
+    user_id = None
+    local = None
+
+    async def connect(self):
+        user = self.scope["user"]
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        # The close code reaches the browser only after an accept (before, it is an HTTP 403).
+        await self.accept()
+        access = await database_sync_to_async(selectors.chat_access)(user=user, slug=slug)
+        if access is None:
+            await self.close(code=CLOSE_UNKNOWN_ROOM)
+            return
+        if not access.may_read:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.user = user
+        self.user_id = user.pk
+        self.access = access
+        self.room = access.room
+        self.sent_upto = 0  # highest message number sent to this client
+        self.catching_up = True  # live frames wait in self.queue while history is sent
+        self.queue: list[tuple[int | None, str]] = []
+        self.queue_overflowed = False
+        self.typing_at = 0.0
+
+        after, bad_after = self._after_from_query()
+        self.local = await get_hub().join(
+            self,
+            slug=self.room.slug,
+            room_id=self.room.pk,
+            user_id=self.user_id,
+            name=access.author["name"],
+        )
+        if bad_after:
+            await self.send(frames.error("invalid", "Paramètre after invalide : entier attendu."))
+        caught_up = await self._send_history(after)
+        online = await get_hub().online(self.local)
+        # The full list before any queued delta, which the client applies on top of it.
+        await self.send(
+            frames.encode(
+                {
+                    "type": "presence",
+                    "online": [{"id": uid, "name": name} for uid, name in online.items()],
+                }
+            )
+        )
+        if caught_up:
+            await self._go_live()
+
+    def _after_from_query(self) -> tuple[int | None, bool]:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        values = query.get("after")
+        if not values:
+            return None, False
+        try:
+            after = int(values[0])
+        except ValueError:
+            return None, True
+        return (after, False) if after >= 0 else (None, True)
+
+    async def __call__(self, scope, receive, send):
+        # Live frames skip the session middleware's wrapper of `send` (and the consumer's
+        # layers of send()): it acts on HTTP responses only, yet was a third of the CPU
+        # of a 1,000-connection fan-out (bench/chat.py).
+        wrapper = getattr(send, "__self__", None)
+        self._live_send = wrapper.real_send if isinstance(wrapper, InstanceSessionWrapper) else send
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Whatever ended the consumer: a close, an error in a handler (no disconnect
+            # comes then), a server shutdown. Otherwise the hub would keep pushing to it
+            # and its user would stay online in the room.
+            await self.disconnect(None)
+
+    async def dispatch(self, message):
+        # Channels' dispatch first closes stale database connections in the database
+        # thread: one more trip there for every frame a sender sends. Every database
+        # access of this consumer goes through database_sync_to_async, which does it.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def disconnect(self, code):
+        if self.local is not None:
+            get_hub().leave(self, slug=self.room.slug, user_id=self.user_id)
+            self.local = None
+
+    # --- from the hub ----------------------------------------------------------------
+
+    async def push(self, number: int | None, frame: str):
+        """The hub delivers a room frame: messages in number order, events as they come."""
+        if self.catching_up:
+            if len(self.queue) >= QUEUE_LIMIT:
+                self.queue_overflowed = True  # the history pages read it from the database
+                self.queue.clear()
+            self.queue.append((number, frame))
+            return
+        await self._send_live(number, frame)
+
+    async def _send_live(self, number: int | None, frame: str):
+        if number is not None:
+            if number <= self.sent_upto:
+                return  # already in a history page
+            self.sent_upto = number
+        try:
+            await self._live_send({"type": "websocket.send", "text": frame})
+        except Exception:  # the socket is closing; its disconnect removes it from the hub
+            logger.debug("Chat: send to a closing connection failed", exc_info=True)
+
+    async def _send_history(self, after: int | None) -> bool:
+        """Send one history page; True when nothing follows it (the client has caught up)."""
+        messages, more, upto = await database_sync_to_async(selectors.chat_history)(
+            room=self.room, after=after
+        )
+        # With `after` and nothing new, the client holds up to `after` (bounded by the
+        # room's last number: a client may hold numbers of a room that was reset). The
+        # hub may still deliver those numbers late: they must not reach the client twice.
+        self.sent_upto = max(self.sent_upto, upto)
+        await self.send(frames.encode({"type": "history", "messages": messages, "more": more}))
+        if more:
+            self.catching_up = True  # the client pages on with {"type": "history", "after": …}
+            return False
+        if self.queue_overflowed:
+            self.queue_overflowed = False
+            self.queue.clear()
+            return await self._send_history(self.sent_upto)  # what the queue lost, from the log
+        return True
+
+    async def _go_live(self):
+        """Send what the hub queued during the history, then let it send directly."""
+        # The hub keeps queueing while these sends await: drain until empty, and switch
+        # with no await in between, so that no live frame overtakes a queued one (it
+        # would raise sent_upto and the queued ones before it would be skipped).
+        while self.queue:
+            queued, self.queue = self.queue, []
+            for number, frame in queued:
+                await self._send_live(number, frame)
+        self.catching_up = False
+
+    # --- from the client -------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data is None or len(text_data) > FRAME_MAX_CHARS:
+            await self.send(frames.error("invalid", "Trame illisible : JSON texte attendu."))
+            return
+        try:
+            data = json.loads(text_data)
+        except ValueError:
+            await self.send(frames.error("invalid", "Trame illisible : JSON invalide."))
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+            await self.send(frames.error("invalid", "Trame sans type."))
+            return
+        handler = self.HANDLERS.get(data["type"])
+        if handler is None:
+            await self.send(
+                frames.error("invalid", f"Type de trame inconnu : {data['type'][:40]}.")
+            )
+            return
+        try:
+            await handler(self, data)
+        except services.ChatRefused as refused:
+            await self.send(frames.error(refused.code, refused.detail, request=data))
+
+    async def _on_message(self, data):
+        sent = await database_sync_to_async(services.chat_message_send)(
+            room=self.room,
+            author=self.user,
+            body=data.get("body"),
+            client_id=data.get("client_id"),
+        )
+        if not sent.created:
+            # A retry: the sender gets the stored message; nobody else hears it twice.
+            await self.send(frames.encode(sent.payload))
+
+    async def _on_history(self, data):
+        after = data.get("after")
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            raise services.ChatRefused(
+                "invalid", "Historique : « after » doit être un entier positif."
+            )
+        # Live frames wait while the page is read, even for a client that was live: one
+        # sent meanwhile would reach it before the page that precedes it.
+        self.catching_up = True
+        if await self._send_history(after):
+            await self._go_live()
+
+    async def _on_typing(self, data):
+        now = time.monotonic()
+        if now - self.typing_at < TYPING_EVERY or self.local.online_count > TYPING_OFF_ABOVE:
+            return
+        if not await database_sync_to_async(self._may_post)():
+            return
+        self.typing_at = now
+        from community.chat.broadcast import apublish
+
+        await apublish(
+            room_slug=self.room.slug,
+            frame=frames.encode({"type": "typing", "author": self.access.author}),
+            exclude=self.user_id,
+        )
+
+    def _may_post(self) -> bool:
+        from community import permissions
+
+        membership = permissions.membership_of(user=self.user, space=self.access.space)
+        return permissions.may_post(user=self.user, space=self.access.space, membership=membership)
+
+    # When nothing changed (an unchanged edit, a message already deleted) nothing is
+    # broadcast: the requester still gets the resulting frame, so it knows where it stands.
+
+    async def _on_edit(self, data):
+        result = await database_sync_to_async(services.chat_message_edit)(
+            room=self.room, user=self.user, number=data.get("id"), body=data.get("body")
+        )
+        if not result.changed:
+            await self.send(frames.encode(result.payload))
+
+    async def _on_delete(self, data):
+        result = await database_sync_to_async(services.chat_message_delete)(
+            room=self.room, user=self.user, number=data.get("id")
+        )
+        if not result.changed:
+            await self.send(frames.encode(result.payload))
+
+    async def _on_report(self, data):
+        await database_sync_to_async(services.chat_message_report)(
+            room=self.room, user=self.user, number=data.get("id"), reason=data.get("reason")
+        )
+        await self.send(
+            frames.encode(
+                {
+                    "type": "reported",
+                    "id": data.get("id"),
+                    "detail": "Merci : le message est signalé à l'animation de l'espace.",
+                }
+            )
+        )
+
+    HANDLERS = {
+        "message": _on_message,
+        "history": _on_history,
+        "typing": _on_typing,
+        "edit": _on_edit,
+        "delete": _on_delete,
+        "report": _on_report,
+    }

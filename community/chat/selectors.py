@@ -1,0 +1,117 @@
+"""Reads of the live chat: the database is the log, history and gap-fill come from it."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from community import permissions
+from community.chat import frames
+from community.models import ChatMessage, ChatRoom, Membership, Space
+
+HISTORY_LATEST = 50
+HISTORY_PAGE = 200
+
+
+@dataclass(frozen=True)
+class ChatAccess:
+    """What one connection may do in one room, decided once at connection time."""
+
+    room: ChatRoom
+    space: Space
+    may_read: bool
+    may_moderate: bool
+    author: dict
+
+    @property
+    def slug(self) -> str:
+        return self.room.slug
+
+
+def chat_room_for_slug(*, slug: str) -> ChatRoom | None:
+    """The room of that slug; a territory space's room is created on first use."""
+    room = ChatRoom.objects.select_related("space__territory").filter(slug=slug).first()
+    if room is not None:
+        return room
+    space = Space.objects.select_related("territory").filter(territory__slug=slug).first()
+    if space is None:
+        return None
+    try:
+        with transaction.atomic():
+            room = ChatRoom.objects.create(slug=slug, space=space)
+    except IntegrityError:  # created meanwhile by another connection
+        room = ChatRoom.objects.select_related("space__territory").get(slug=slug)
+    return room
+
+
+def chat_access(*, user, slug: str) -> ChatAccess | None:
+    """None when no room has this slug; otherwise what this user may do there."""
+    room = chat_room_for_slug(slug=slug)
+    if room is None:
+        return None
+    space = room.space
+    membership = permissions.membership_of(user=user, space=space)
+    author = frames.author_payload(user) if user.is_authenticated else {}
+    return ChatAccess(
+        room=room,
+        space=space,
+        may_read=user.is_authenticated
+        and permissions.may_read_space(user=user, space=space, membership=membership),
+        may_moderate=permissions.may_moderate(user=user, space=space, membership=membership),
+        author=author,
+    )
+
+
+def _with_authors(queryset):
+    return queryset.select_related("author__operator")
+
+
+def chat_history(*, room: ChatRoom, after: int | None) -> tuple[list[dict], bool, int]:
+    """Messages as protocol payloads, oldest first, whether more follow, and the
+    highest number the client holds once it has them.
+
+    Without `after`: the latest HISTORY_LATEST. With it: the next HISTORY_PAGE after it.
+    """
+    messages = _with_authors(ChatMessage.objects.filter(room=room))
+    if after is None:
+        rows = list(messages.order_by("-number")[:HISTORY_LATEST])
+        rows.reverse()
+        more = False
+    else:
+        rows = list(messages.filter(number__gt=after).order_by("number")[: HISTORY_PAGE + 1])
+        more = len(rows) > HISTORY_PAGE
+        rows = rows[:HISTORY_PAGE]
+    if rows:
+        upto = rows[-1].number
+    elif after:
+        # Nothing after `after`: the client holds it, unless the room was reset below it.
+        upto = min(after, chat_last_numbers(room_ids=[room.pk]).get(room.pk, 0))
+    else:
+        upto = 0
+    return [frames.message_payload(m, room_slug=room.slug) for m in rows], more, upto
+
+
+def chat_frames_after(*, room_id: int, room_slug: str, after: int, limit: int = 500):
+    """(number, serialised frame) of the messages after `after`: the hub's gap-fill."""
+    rows = _with_authors(ChatMessage.objects.filter(room_id=room_id, number__gt=after)).order_by(
+        "number"
+    )[:limit]
+    return [(m.number, frames.encode(frames.message_payload(m, room_slug=room_slug))) for m in rows]
+
+
+def chat_last_numbers(*, room_ids: list[int]) -> dict[int, int]:
+    return dict(ChatRoom.objects.filter(pk__in=room_ids).values_list("pk", "last_number"))
+
+
+def chat_message_in_room(*, room: ChatRoom, number: int) -> ChatMessage | None:
+    return _with_authors(ChatMessage.objects.filter(room=room, number=number)).first()
+
+
+def chat_recent_messages(*, room: ChatRoom, limit: int = HISTORY_LATEST) -> list[ChatMessage]:
+    """For the server-rendered panel (the page works before its script runs)."""
+    rows = list(_with_authors(ChatMessage.objects.filter(room=room)).order_by("-number")[:limit])
+    rows.reverse()
+    return rows
+
+
+def membership_for(*, user, space: Space) -> Membership | None:
+    return permissions.membership_of(user=user, space=space)

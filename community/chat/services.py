@@ -1,0 +1,312 @@
+"""Every write of the live chat. Each one saves first, then broadcasts on commit.
+
+Consumers call these through `database_sync_to_async`; tests and views call them directly.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from community import permissions
+from community.chat import broadcast, frames
+from community.chat.notifications import MENTION
+from community.forums.mentions import mentioned_memberships
+from community.models import ChatMessage, ChatRoom, ModerationLogEntry, Report
+from community.services import ActionRefused, window_count, window_hit
+from portal.markdown import render_markdown
+from portal.notifications.services import notify
+
+logger = logging.getLogger(__name__)
+
+BODY_MAX_LENGTH = 2000
+CLIENT_ID_MAX_LENGTH = 64
+EDIT_WINDOW = timedelta(minutes=15)
+# (messages, seconds) per user, across every room and process (counters in the cache).
+RATE_LIMITS = ((5, 5), (60, 60))
+REPORT_REASON_MAX_LENGTH = 1000
+
+
+class ChatRefused(ActionRefused):
+    """A refused chat action: `code` is the protocol's error code, the message is French."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The result of an edit or a delete: `changed` False when nothing was broadcast."""
+
+    payload: dict
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Sent:
+    message: ChatMessage
+    created: bool  # False: this client_id was already saved, nothing new
+    payload: dict
+
+
+def _clean_body(body) -> str:
+    if not isinstance(body, str):
+        raise ChatRefused("invalid", "Le message doit être un texte.")
+    body = body.strip()
+    if not body:
+        raise ChatRefused("invalid", "Le message est vide.")
+    if len(body) > BODY_MAX_LENGTH:
+        raise ChatRefused(
+            "too_long",
+            f"Le message dépasse {BODY_MAX_LENGTH} caractères ({len(body)}) : raccourcissez-le.",
+        )
+    return body
+
+
+def _rate_keys(user_id: int) -> list[tuple[str, int, int]]:
+    return [(f"chat:rate:{user_id}:{seconds}", count, seconds) for count, seconds in RATE_LIMITS]
+
+
+def _rate_check(user_id: int) -> None:
+    for key, count, seconds in _rate_keys(user_id):
+        if window_count(key) >= count:
+            raise ChatRefused(
+                "rate_limited",
+                f"Vous envoyez trop de messages : au plus {count} en {seconds} secondes. "
+                "Votre message n'est pas perdu : renvoyez-le dans un instant.",
+            )
+
+
+def _rate_hit(user_id: int) -> None:
+    for key, _count, seconds in _rate_keys(user_id):
+        window_hit(key, seconds=seconds)
+
+
+def _existing(*, room: ChatRoom, author, client_id: str) -> ChatMessage | None:
+    return (
+        ChatMessage.objects.select_related("author__operator")
+        .filter(room=room, author=author, client_id=client_id)
+        .first()
+    )
+
+
+def _next_number(room: ChatRoom) -> int:
+    # One statement takes the room's row lock (PostgreSQL) or the write lock (SQLite)
+    # until commit: numbers are allocated one at a time, and a rollback gives the
+    # number back, so the room's numbering has no gap.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ChatRoom._meta.db_table} SET last_number = last_number + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING last_number",
+            [room.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def chat_message_send(*, room: ChatRoom, author, body, client_id) -> Sent:
+    """Save a message (numbered in its room) and broadcast it once committed.
+
+    The same author sending the same client_id again gets the stored message back.
+    """
+    if not isinstance(client_id, str) or not client_id or len(client_id) > CLIENT_ID_MAX_LENGTH:
+        raise ChatRefused(
+            "invalid",
+            "Identifiant de message (client_id) absent ou trop long "
+            f"({CLIENT_ID_MAX_LENGTH} au plus).",
+        )
+    body = _clean_body(body)
+    space = room.space
+    membership = permissions.membership_of(user=author, space=space)
+    refusal = permissions.post_refusal(user=author, space=space, membership=membership)
+    if refusal:
+        raise ChatRefused("forbidden", refusal)
+    try:
+        _rate_check(author.pk)
+    except ChatRefused:
+        existing = _existing(room=room, author=author, client_id=client_id)
+        if existing is None:
+            raise
+        return Sent(existing, False, frames.message_payload(existing, room_slug=room.slug))
+    body_html = render_markdown(body, inline_only=True)
+    try:
+        with transaction.atomic():
+            number = _next_number(room)
+            message = ChatMessage.objects.create(
+                room=room,
+                number=number,
+                author=author,
+                client_id=client_id,
+                body=body,
+                body_html=body_html,
+            )
+            payload = frames.message_payload(message, room_slug=room.slug)
+            transaction.on_commit(
+                partial(
+                    broadcast.publish,
+                    room_slug=room.slug,
+                    frame=frames.encode(payload),
+                    number=number,
+                ),
+                robust=True,
+            )
+            if "@" in body:
+                transaction.on_commit(
+                    partial(_notify_mentions, message=message, space=space), robust=True
+                )
+    except IntegrityError:
+        # The same client_id, saved meanwhile by a concurrent retry: the whole
+        # transaction (and its number) rolled back; answer with the stored one.
+        existing = _existing(room=room, author=author, client_id=client_id)
+        if existing is None:
+            raise
+        return Sent(existing, False, frames.message_payload(existing, room_slug=room.slug))
+    _rate_hit(author.pk)
+    return Sent(message, True, payload)
+
+
+def _notify_mentions(*, message: ChatMessage, space) -> None:
+    from community.chat.presence import online_user_ids_sync
+
+    memberships = mentioned_memberships(body=message.body, space=space)
+    if not memberships:
+        return
+    online = online_user_ids_sync(message.room.slug)
+    url = f"{space.get_absolute_url()}discussion/#message-{message.number}"
+    for membership in memberships:
+        notify(
+            recipient=membership.user,
+            kind=MENTION,
+            target=message.room.space,
+            actor=message.author,
+            context={
+                "title": f"{message.author.public_name} vous mentionne dans la discussion "
+                f"de l'espace {space.name}",
+                "url": url,
+                "excerpt": message.body[:300],
+            },
+            # In the room right now, they see it live: the in-app notice is enough.
+            email=membership.user_id not in online,
+        )
+
+
+def _locked_message(*, room: ChatRoom, number) -> ChatMessage:
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        raise ChatRefused("invalid", "Numéro de message invalide.")
+    message = (
+        ChatMessage.objects.select_for_update(of=("self",))
+        .select_related("author__operator")
+        .filter(room=room, number=number)
+        .first()
+    )
+    if message is None:
+        raise ChatRefused("invalid", "Ce message n'existe pas dans ce salon.")
+    return message
+
+
+def _publish_on_commit(room: ChatRoom, payload: dict) -> None:
+    transaction.on_commit(
+        partial(broadcast.publish, room_slug=room.slug, frame=frames.encode(payload)),
+        robust=True,
+    )
+
+
+@transaction.atomic
+def chat_message_edit(*, room: ChatRoom, user, number, body) -> Changed:
+    """The author edits their message within EDIT_WINDOW; every screen gets `edited`."""
+    body = _clean_body(body)
+    message = _locked_message(room=room, number=number)
+    if message.author_id != user.pk:
+        raise ChatRefused("forbidden", "Seul l'auteur ou l'autrice d'un message peut le modifier.")
+    if message.deleted_at is not None:
+        raise ChatRefused("invalid", "Ce message a été supprimé.")
+    refusal = permissions.post_refusal(
+        user=user,
+        space=room.space,
+        membership=permissions.membership_of(user=user, space=room.space),
+    )
+    if refusal:
+        raise ChatRefused("forbidden", refusal)
+    if timezone.now() - message.created_at > EDIT_WINDOW:
+        raise ChatRefused(
+            "forbidden", "Un message se modifie dans les 15 minutes qui suivent son envoi."
+        )
+    if body == message.body:
+        return Changed(frames.message_payload(message, room_slug=room.slug, kind="edited"), False)
+    message.body = body
+    message.body_html = render_markdown(body, inline_only=True)
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "body_html", "edited_at"])
+    payload = frames.message_payload(message, room_slug=room.slug, kind="edited")
+    _publish_on_commit(room, payload)
+    return Changed(payload, True)
+
+
+@transaction.atomic
+def chat_message_delete(*, room: ChatRoom, user, number) -> Changed:
+    """The author deletes their message; an animateur deletes any in their space."""
+    message = _locked_message(room=room, number=number)
+    space = room.space
+    membership = permissions.membership_of(user=user, space=space)
+    moderating = message.author_id != user.pk
+    if moderating and not permissions.may_moderate(user=user, space=space, membership=membership):
+        raise ChatRefused(
+            "forbidden",
+            "Seuls l'auteur ou l'autrice du message et l'animation de l'espace "
+            "peuvent le supprimer.",
+        )
+    payload = {"type": "deleted", "id": message.number, "room": room.slug}
+    if message.deleted_at is not None:
+        return Changed(payload, False)
+    if moderating:
+        author = message.author.public_name if message.author_id else "un compte supprimé"
+        ModerationLogEntry.objects.create(
+            space=space,
+            actor=user,
+            action=ModerationLogEntry.Action.CHAT_DELETE,
+            target_label=f"Message n° {message.number} de {author} dans la discussion"[:255],
+            target_url=f"{space.get_absolute_url()}discussion/#message-{message.number}"[:500],
+            detail=message.body[:500],
+        )
+    # The text goes: the author wanted it gone, or the animation removed it.
+    message.deleted_at = timezone.now()
+    message.deleted_by = user
+    message.body = ""
+    message.body_html = ""
+    message.save(update_fields=["deleted_at", "deleted_by", "body", "body_html"])
+    _publish_on_commit(room, payload)
+    return Changed(payload, True)
+
+
+@transaction.atomic
+def chat_message_report(*, room: ChatRoom, user, number, reason) -> Report:
+    """A reader reports a message: it joins the space's moderation queue."""
+    from community.moderation.services import report_rate_check, report_rate_count
+
+    message = _locked_message(room=room, number=number)
+    if message.deleted_at is not None:
+        raise ChatRefused("invalid", "Ce message a été supprimé : il ne peut pas être signalé.")
+    if message.author_id == user.pk:
+        raise ChatRefused("invalid", "Vous ne pouvez pas signaler votre propre message.")
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ChatRefused("invalid", "Indiquez le motif du signalement.")
+    if len(reason) > REPORT_REASON_MAX_LENGTH:
+        raise ChatRefused(
+            "too_long", f"Le motif ne doit pas dépasser {REPORT_REASON_MAX_LENGTH} caractères."
+        )
+    if Report.objects.filter(
+        chat_message=message, reporter=user, status=Report.Status.OPEN
+    ).exists():
+        raise ChatRefused("invalid", "Vous avez déjà signalé ce message.")
+    try:
+        report_rate_check(user)
+    except ActionRefused as refused:
+        raise ChatRefused("rate_limited", str(refused)) from refused
+    report = Report.objects.create(chat_message=message, reporter=user, reason=reason)
+    report_rate_count(user)
+    return report

@@ -1,0 +1,71 @@
+"""Live chat rooms and their messages: the database is the log (DESIGN.md, "Live chat")."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ChatRoom(models.Model):
+    """One live room. A territory space's room has the slug of its territory."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    space = models.OneToOneField(
+        "community.Space",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="chat_room",
+    )
+    # The number of the room's latest message. Messages are numbered 1, 2, 3… with no
+    # gap: services raise it under the row lock in the transaction that saves a message.
+    last_number = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "salon de discussion"
+        verbose_name_plural = "salons de discussion"
+
+    def __str__(self):
+        return self.slug
+
+
+class ChatMessage(models.Model):
+    room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="messages")
+    # The id of the wire protocol: gapless within the room.
+    number = models.PositiveBigIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="chat_messages",
+    )
+    client_id = models.CharField(max_length=64)
+    body = models.TextField("message", max_length=2000)
+    body_html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "message de discussion"
+        verbose_name_plural = "messages de discussion"
+        ordering = ["room", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "number"], name="chat_message_number_unique"),
+            models.UniqueConstraint(
+                fields=["room", "author", "client_id"], name="chat_message_client_id_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.room} #{self.number}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
