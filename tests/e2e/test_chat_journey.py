@@ -332,6 +332,12 @@ def test_two_members_chat_live_with_a_mention_and_survive_a_server_restart(chrom
     dialog = karim_tab.get_by_role("dialog", name="Signaler un message")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Message de Claire Dubois")
+    # The DSFR modal fades in: axe must see its final colours, not a blend mid-transition.
+    karim_tab.wait_for_function(
+        "() => [...document.querySelectorAll('.fr-modal--opened, .fr-modal--opened *')]"
+        ".every((el) => el.getAnimations().every((a) => a.playState !== 'running'))"
+        " && getComputedStyle(document.querySelector('.fr-modal--opened')).opacity === '1'"
+    )
     assert_no_axe_violations(karim_tab)
     dialog.get_by_label("Motif du signalement").fill(REASON)
     dialog.get_by_role("button", name="Signaler").click()
