@@ -47,6 +47,7 @@ check: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/chat.py
 
 clean:
 	rm -rf $(VENV) var
