@@ -176,7 +176,7 @@ def _notify_mentions(*, message: ChatMessage, space) -> None:
     if not memberships:
         return
     online = online_user_ids_sync(message.room.slug)
-    url = f"{space.get_absolute_url()}discussion/#message-{message.number}"
+    url = message.get_absolute_url()
     for membership in memberships:
         notify(
             recipient=membership.user,
@@ -269,7 +269,7 @@ def chat_message_delete(*, room: ChatRoom, user, number) -> Changed:
             actor=user,
             action=ModerationLogEntry.Action.CHAT_DELETE,
             target_label=f"Message n° {message.number} de {author} dans la discussion"[:255],
-            target_url=f"{space.get_absolute_url()}discussion/#message-{message.number}"[:500],
+            target_url=message.get_absolute_url()[:500],
             detail=message.body[:500],
         )
     # The text goes: the author wanted it gone, or the animation removed it.

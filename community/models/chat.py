@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 
 class ChatRoom(models.Model):
@@ -65,6 +66,11 @@ class ChatMessage(models.Model):
 
     def __str__(self):
         return f"{self.room} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        """Its place on the space's chat page (`room__space__territory` should be selected)."""
+        slug = self.room.space.slug if self.room.space_id else self.room.slug
+        return f"{reverse('community:chat', kwargs={'slug': slug})}#message-{self.number}"
 
     @property
     def is_deleted(self) -> bool:

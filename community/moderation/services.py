@@ -146,9 +146,74 @@ def post_report(*, post: Post, reporter, reason: str) -> Report:
     return report
 
 
+def _close_reports(
+    *, report: Report, space: Space, by, decision: str, note: str, target: dict
+) -> tuple[list[Report], str]:
+    """Mark every open report of one target (`{"post": …}` or `{"chat_message": …}`) with
+    the decision, under lock; returns them, oldest first, and the cleaned note."""
+    _require_moderator(
+        user=by, space=space, refusal="Seuls les animateurs de l'espace traitent les signalements."
+    )
+    note = note.strip()
+    if len(note) > DECISION_NOTE_MAX_LENGTH:
+        raise ActionRefused(
+            f"La note de décision ne doit pas dépasser {DECISION_NOTE_MAX_LENGTH} caractères."
+        )
+    reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .filter(status=Report.Status.OPEN, **target)
+        .select_related("reporter")
+        .order_by("created_at", "pk")
+    )
+    if not any(r.pk == report.pk for r in reports):
+        raise ActionRefused("Ce signalement a déjà été traité.")
+    now = timezone.now()
+    for open_report in reports:
+        open_report.status = decision
+        open_report.handled_by = by
+        open_report.handled_at = now
+        open_report.decision_note = note
+    Report.objects.bulk_update(reports, ["status", "handled_by", "handled_at", "decision_note"])
+    return reports, note
+
+
+def _record_report_decision(
+    *,
+    reports: list[Report],
+    space: Space,
+    by,
+    outcome: str,
+    note: str,
+    label: str,
+    url: str,
+    title: str,
+    notice_url: str,
+) -> None:
+    """One log entry for the decision; each reporter is told what became of their report."""
+    count = len(reports)
+    _log(
+        space=space,
+        actor=by,
+        action=ModerationLogEntry.Action.REPORT,
+        target_label=label,
+        target_url=url,
+        detail=_with_note(f"{count} signalement{'s' if count > 1 else ''} : {outcome}.", note),
+    )
+    for handled in reports:
+        if handled.reporter_id is not None:
+            notify(
+                recipient=handled.reporter,
+                kind=REPORT_HANDLED,
+                target=handled,
+                actor=by,
+                context={"title": title, "url": notice_url},
+            )
+
+
 @transaction.atomic
 def report_handle(*, report: Report, by, decision: str, note: str = "") -> list[Report]:
-    """Hide the reported post or dismiss, for every open report of that post at once.
+    """Hide the reported message (forum post or chat message) or dismiss, for every open
+    report of that message at once.
 
     Each reporter is told what became of their report; one log entry records the
     decision.
@@ -159,29 +224,9 @@ def report_handle(*, report: Report, by, decision: str, note: str = "") -> list[
         return _chat_report_handle(report=report, by=by, decision=decision, note=note)
     post = _locked_post(report.post)
     space = post.topic.forum.space
-    _require_moderator(
-        user=by, space=space, refusal="Seuls les animateurs de l'espace traitent les signalements."
+    reports, note = _close_reports(
+        report=report, space=space, by=by, decision=decision, note=note, target={"post": post}
     )
-    note = note.strip()
-    if len(note) > DECISION_NOTE_MAX_LENGTH:
-        raise ActionRefused(
-            f"La note de décision ne doit pas dépasser {DECISION_NOTE_MAX_LENGTH} caractères."
-        )
-    reports = list(
-        Report.objects.select_for_update(of=("self",))
-        .filter(post=post, status=Report.Status.OPEN)
-        .select_related("reporter")
-        .order_by("created_at", "pk")
-    )
-    if not any(r.pk == report.pk for r in reports):
-        raise ActionRefused("Ce signalement a déjà été traité.")
-    now = timezone.now()
-    for open_report in reports:
-        open_report.status = decision
-        open_report.handled_by = by
-        open_report.handled_at = now
-        open_report.decision_note = note
-    Report.objects.bulk_update(reports, ["status", "handled_by", "handled_at", "decision_note"])
     if decision == Report.Status.HIDDEN and post.state in {
         Post.State.PUBLISHED,
         Post.State.PENDING,
@@ -192,25 +237,17 @@ def report_handle(*, report: Report, by, decision: str, note: str = "") -> list[
         if was_published:
             forum_services.post_unpublished(post=post)
     outcome = "message masqué" if decision == Report.Status.HIDDEN else "classé sans suite"
-    count = len(reports)
-    _log(
+    _record_report_decision(
+        reports=reports,
         space=space,
-        actor=by,
-        action=ModerationLogEntry.Action.REPORT,
-        target_label=post_label(post),
-        target_url=post_url(post),
-        detail=_with_note(f"{count} signalement{'s' if count > 1 else ''} : {outcome}.", note),
+        by=by,
+        outcome=outcome,
+        note=note,
+        label=post_label(post),
+        url=post_url(post),
+        title=f"Votre signalement d'un message dans « {post.topic.title} » : {outcome}",
+        notice_url=post.topic.get_absolute_url(),
     )
-    title = f"Votre signalement d'un message dans « {post.topic.title} » : {outcome}"
-    for handled in reports:
-        if handled.reporter_id is not None:
-            notify(
-                recipient=handled.reporter,
-                kind=REPORT_HANDLED,
-                target=handled,
-                actor=by,
-                context={"title": title, "url": post.topic.get_absolute_url()},
-            )
     return reports
 
 
@@ -219,55 +256,30 @@ def _chat_report_handle(*, report: Report, by, decision: str, note: str) -> list
     from community.chat import services as chat_services
 
     message = report.chat_message
-    room = message.room
-    space = room.space
-    _require_moderator(
-        user=by, space=space, refusal="Seuls les animateurs de l'espace traitent les signalements."
-    )
-    note = note.strip()
-    if len(note) > DECISION_NOTE_MAX_LENGTH:
-        raise ActionRefused(
-            f"La note de décision ne doit pas dépasser {DECISION_NOTE_MAX_LENGTH} caractères."
-        )
-    reports = list(
-        Report.objects.select_for_update(of=("self",))
-        .filter(chat_message=message, status=Report.Status.OPEN)
-        .select_related("reporter")
-        .order_by("created_at", "pk")
-    )
-    if not any(r.pk == report.pk for r in reports):
-        raise ActionRefused("Ce signalement a déjà été traité.")
-    now = timezone.now()
-    for open_report in reports:
-        open_report.status = decision
-        open_report.handled_by = by
-        open_report.handled_at = now
-        open_report.decision_note = note
-    Report.objects.bulk_update(reports, ["status", "handled_by", "handled_at", "decision_note"])
-    if decision == Report.Status.HIDDEN:
-        chat_services.chat_message_delete(room=room, user=by, number=message.number)
-    outcome = "message supprimé" if decision == Report.Status.HIDDEN else "classé sans suite"
-    count = len(reports)
-    url = f"{space.get_absolute_url()}discussion/#message-{message.number}"
-    author = message.author.public_name if message.author_id else "un compte supprimé"
-    _log(
+    space = message.room.space
+    reports, note = _close_reports(
+        report=report,
         space=space,
-        actor=by,
-        action=ModerationLogEntry.Action.REPORT,
-        target_label=f"Message n° {message.number} de {author} dans la discussion",
-        target_url=url,
-        detail=_with_note(f"{count} signalement{'s' if count > 1 else ''} : {outcome}.", note),
+        by=by,
+        decision=decision,
+        note=note,
+        target={"chat_message": message},
     )
-    title = f"Votre signalement d'un message de la discussion de {space.name} : {outcome}"
-    for handled in reports:
-        if handled.reporter_id is not None:
-            notify(
-                recipient=handled.reporter,
-                kind=REPORT_HANDLED,
-                target=handled,
-                actor=by,
-                context={"title": title, "url": url},
-            )
+    if decision == Report.Status.HIDDEN:
+        chat_services.chat_message_delete(room=message.room, user=by, number=message.number)
+    outcome = "message supprimé" if decision == Report.Status.HIDDEN else "classé sans suite"
+    author = message.author.public_name if message.author_id else "un compte supprimé"
+    _record_report_decision(
+        reports=reports,
+        space=space,
+        by=by,
+        outcome=outcome,
+        note=note,
+        label=f"Message n° {message.number} de {author} dans la discussion",
+        url=message.get_absolute_url(),
+        title=f"Votre signalement d'un message de la discussion de {space.name} : {outcome}",
+        notice_url=message.get_absolute_url(),
+    )
     return reports
 
 
