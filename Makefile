@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint format check bench clean
+.PHONY: run test install migrate demo lint format check bench bench-chat clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus récent est requis.")'
@@ -45,8 +45,13 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Pages (wrk against a trivial view), then the live chat's fan-out (bench/chat.py:
+# PostgreSQL and Redis needed, about 5 minutes; BENCH_CHAT_CLIENTS=200 to shorten it).
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/chat.py
+
+bench-chat: install
 	$(BIN)/python bench/chat.py
 
 clean:

@@ -5,43 +5,52 @@ against its anchor in the same run, at the same load:
 
 - anchor: bench/anchor_server.py, a bare `websockets` broadcast server (no Django),
   2 processes forming one room through Redis (one atomic INCR+PUBLISH per message,
-  one subscription per process), like the portal's topology;
-- uvicorn: 2 processes `uvicorn portal.asgi:application` (one per port), DEBUG off,
+  one subscription per process): the portal's topology minus Django, Channels,
+  authentication and the PostgreSQL transaction;
+- uvicorn: 2 processes `uvicorn portal.asgi:application --workers 1`, one per port,
+  with the flags of the Procfile's `ws` line (permessage-deflate off), DEBUG off,
   Redis pub/sub channel layer, PostgreSQL;
 - daphne: the same with 2 `daphne` processes.
+Also on request: "anchor-deflate" and "uvicorn-deflate", the same with
+permessage-deflate accepted (daphne does not implement it).
 
-Clients are split evenly over the 2 ports. The portal's clients are real members of
-the room's space, authenticated by session cookies (`manage.py chat_load_users` on a
-throw-away PostgreSQL database that the bench creates, migrates and drops) and send
-an allowed Origin, like browsers. Every message carries its send time in its
-`client_id` (`bench:<k>:<time.monotonic_ns()>`, CLOCK_MONOTONIC, system-wide on Linux),
-so latency is receive time minus send time on one clock, even with several client
-processes. 10 sender tasks share the total rate; each rotates over 3 member sessions
-(30 sending members, 0.67 message/s each), because the portal limits a member to 5
-messages in 5 s. The same client layout drives the anchor.
+Clients are split evenly over the 2 ports and run in BENCH_CHAT_CLIENT_PROCS asyncio
+processes (`websockets` library, uvloop): one process receiving 20,000 frames/s for
+1,000 clients saturates a core and its own queueing then shows up as latency. The
+portal's clients are real members of the room's space, authenticated by session
+cookies (`manage.py chat_load_users`, on a throw-away PostgreSQL database that the
+bench creates, migrates and drops), and send an allowed Origin and offer
+permessage-deflate, like browsers. Every message carries its send time in its
+`client_id` (`bench:<k>:<time.monotonic_ns()>`; CLOCK_MONOTONIC is system-wide on
+Linux): latency is receive time minus send time on one clock across processes.
+10 sender tasks share the total rate; each rotates over 3 member sessions (30 sending
+members, 0.67 message/s each), since the portal allows a member 5 messages in 5 s.
+The anchor is driven by the same clients in the same layout.
 
 Reported per run: connected clients, delivered / expected (every message to every
 client), duplicates, out-of-order receipts (a wire id lower than one already
-received), gaps left unfilled, p50/p95/p99/max of send→receive over the measured
-window (after a warm-up), and CPU use (client processes, server processes, whole
-machine) so that a saturated load generator shows. Goals: 1,000 clients, every
-message exactly once and in order, p99 ≤ 1.5 × anchor; 200 clients, p99 ≤ 1.25 ×.
+received), gaps (ids skipped), p50/p95/p99/max of send→receive over the measured
+window (after a warm-up), CPU (client processes, the 2 server processes, in % of one
+core; the whole machine, in % of all cores) and the machine's load in the second
+before the run: above 15 %, something else was running and the figures are not
+comparable. Goals: 1,000 clients, every message exactly once and in order, p99 ≤
+1.5 × the anchor's; 200 clients, the same guarantees, p99 ≤ 1.25 ×.
 
-    make bench                                     # HTTP part, then this
-    .venv/bin/python bench/chat.py                 # this alone
+    make bench                                     # the HTTP part, then this one
+    make bench-chat                                # this one alone (about 5 minutes)
     BENCH_CHAT_CLIENTS=200 BENCH_CHAT_SERVERS=anchor,uvicorn .venv/bin/python bench/chat.py
 
-Knobs (environment): BENCH_CHAT_CLIENTS ("200,1000"), BENCH_CHAT_SERVERS
-("anchor,uvicorn,daphne"; also "uvicorn-nodeflate"), BENCH_CHAT_SECONDS (15, measured),
+Needs PostgreSQL (BENCH_CHAT_PG_ADMIN_URL, default
+postgres://postgres@127.0.0.1:5432/postgres: a role that may create databases) and
+Redis (REDIS_URL, default redis://127.0.0.1:6379/0; keys under a random prefix,
+deleted at the end). Other knobs (environment): BENCH_CHAT_CLIENTS ("200,1000"),
+BENCH_CHAT_SERVERS ("anchor,uvicorn,daphne"), BENCH_CHAT_SECONDS (15, measured),
 BENCH_CHAT_WARMUP (3), BENCH_CHAT_RATE (20 messages/s), BENCH_CHAT_SENDERS (10),
-BENCH_CHAT_CLIENT_PROCS (1), BENCH_CHAT_DEFLATE (1: clients offer permessage-deflate,
-as browsers do), BENCH_CHAT_PORT (8801, and the next one), BENCH_CHAT_ROOM
-(hauts-de-france), BENCH_CHAT_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres:
-where the throw-away database is created), REDIS_URL (redis://127.0.0.1:6379/0),
-BENCH_CHAT_KEEP_DB (0), BENCH_CHAT_QUIET_WAIT (0: seconds to wait, before each run,
-for the machine to be quiet, on a shared machine), BENCH_CHAT_ASGI_APP
-(portal.asgi:application; another module path can wrap the application, e.g. with
-timing probes, when profiling).
+BENCH_CHAT_CLIENT_PROCS (2), BENCH_CHAT_DEFLATE (1: clients offer permessage-deflate),
+BENCH_CHAT_PORT (8801, and the next one), BENCH_CHAT_ROOM (hauts-de-france),
+BENCH_CHAT_KEEP_DB (0), BENCH_CHAT_QUIET_WAIT (0: on a shared machine, seconds to wait
+before each run for the others to stop), BENCH_CHAT_ASGI_APP (portal.asgi:application;
+a module that wraps it, with timing probes for instance, when profiling).
 """
 
 import asyncio
@@ -554,7 +563,28 @@ def print_table(results: list[dict]) -> None:
     )
 
 
+def services_missing() -> str | None:
+    """Redis and PostgreSQL answer? (a French message when one of them does not)."""
+    import psycopg
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"Redis injoignable ({REDIS_URL}) : {error}"
+    if any(not k.startswith("anchor") for k in SERVERS):
+        try:
+            psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
+        except psycopg.Error as error:
+            return f"PostgreSQL injoignable (BENCH_CHAT_PG_ADMIN_URL={PG_ADMIN_URL}) : {error}"
+    return None
+
+
 def main() -> int:
+    missing = services_missing()
+    if missing:
+        print(f"Banc du chat impossible : {missing}")
+        return 1
     run_id = secrets.token_hex(3)
     prefix = f"bench-chat-{run_id}"
     db_name = f"portal_bench_chat_{run_id}"
