@@ -1,6 +1,5 @@
 """Every write of the Communauté that matters happens here."""
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils import timezone
 from community import permissions
 from community.models import JoinRequest, Membership, Space
 from portal.notifications.services import notify
+from portal.ratelimit import Window, give_back, take
 
 
 class ActionRefused(Exception):
@@ -19,42 +19,21 @@ class RateLimited(ActionRefused):
     """Too many of these actions lately: nothing saved (views answer 429, keep the text)."""
 
 
-# Rate-limit counters live in the cache (Redis in production) so that they hold
-# across processes: a fixed window opened by the first action.
-
-
-def window_count(key: str) -> int:
-    return cache.get(key) or 0
-
-
-def window_hit(key: str, *, seconds: int) -> None:
-    if not cache.add(key, 1, timeout=seconds):
-        try:
-            cache.incr(key)
-        except ValueError:  # the window closed between add and incr
-            cache.add(key, 1, timeout=seconds)
-
-
+# Rate-limit counters: portal.ratelimit (fixed windows in the cache, across processes).
 # Joining an open space and asking to join a private one share one window: each new
 # membership or request lands in a space's counters or an animateur's notifications.
 JOINS_PER_HOUR = 5
 JOIN_RATE_WINDOW = 60 * 60
 
 
-def _join_rate_key(user) -> str:
-    return f"community:joins:hour:{user.pk}"
-
-
-def _join_rate_check(user) -> None:
-    if window_count(_join_rate_key(user)) >= JOINS_PER_HOUR:
+def _join_rate_take(user) -> list[Window]:
+    windows = [Window(f"community:joins:hour:{user.pk}", JOINS_PER_HOUR, JOIN_RATE_WINDOW)]
+    if take(windows) is not None:
         raise RateLimited(
             f"Vous avez rejoint ou demandé à rejoindre {JOINS_PER_HOUR} espaces en moins "
             "d'une heure : c'est le maximum. Réessayez plus tard."
         )
-
-
-def _join_rate_count(user) -> None:
-    window_hit(_join_rate_key(user), seconds=JOIN_RATE_WINDOW)
+    return windows
 
 
 def _refresh_member_count(space: Space) -> None:
@@ -74,13 +53,13 @@ def space_join(*, user, space: Space) -> Membership:
     reason = permissions.join_refusal(user=user, space=space, membership=None)
     if reason:
         raise ActionRefused(reason)
-    _join_rate_check(user)
+    windows = _join_rate_take(user)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(space=space, user=user)
-    except IntegrityError:
+    except IntegrityError:  # joined meanwhile (a double click): nothing new
+        give_back(windows)
         return Membership.objects.get(space=space, user=user)
-    _join_rate_count(user)
     _refresh_member_count(space)
     return membership
 
@@ -115,9 +94,12 @@ def join_request_create(*, user, space: Space, message: str = "") -> JoinRequest
     ).first()
     if pending is not None:
         return pending
-    _join_rate_check(user)
-    request = JoinRequest.objects.create(space=space, user=user, message=message[:500])
-    _join_rate_count(user)
+    windows = _join_rate_take(user)
+    try:
+        request = JoinRequest.objects.create(space=space, user=user, message=message[:500])
+    except BaseException:
+        give_back(windows)
+        raise
     # The animateur's notification opens the queue where they decide, not the space page.
     queue_url = reverse("community:join_requests", kwargs={"slug": space.slug})
     for animator in space_animators(space=space):

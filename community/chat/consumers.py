@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.sessions import InstanceSessionWrapper
 
-from community.chat import frames, selectors, services
+from community.chat import broadcast, frames, selectors, services
 from community.chat.hub import TYPING_OFF_ABOVE, get_hub
 
 logger = logging.getLogger(__name__)
@@ -195,8 +195,29 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except services.ChatRefused as refused:
             await self.send(frames.error(refused.code, refused.detail, request=data))
 
+    async def _write(self, service, **kwargs):
+        """Run a write service in the database thread; broadcast what it committed from here.
+
+        (broadcast.deferred: the thread does not wait for the event loop to publish.)
+        """
+        outbox: list[dict] = []
+
+        def call():
+            with broadcast.deferred() as collected:
+                try:
+                    return service(**kwargs)
+                finally:
+                    outbox.extend(collected)
+
+        try:
+            return await database_sync_to_async(call)()
+        finally:
+            for message in outbox:
+                await broadcast.asend(message)
+
     async def _on_message(self, data):
-        sent = await database_sync_to_async(services.chat_message_send)(
+        sent = await self._write(
+            services.chat_message_send,
             room=self.room,
             author=self.user,
             body=data.get("body"),
@@ -225,9 +246,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not await database_sync_to_async(self._may_post)():
             return
         self.typing_at = now
-        from community.chat.broadcast import apublish
-
-        await apublish(
+        await broadcast.apublish(
             room_slug=self.room.slug,
             frame=frames.encode({"type": "typing", "author": self.access.author}),
             exclude=self.user_id,
@@ -243,15 +262,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # broadcast: the requester still gets the resulting frame, so it knows where it stands.
 
     async def _on_edit(self, data):
-        result = await database_sync_to_async(services.chat_message_edit)(
-            room=self.room, user=self.user, number=data.get("id"), body=data.get("body")
+        result = await self._write(
+            services.chat_message_edit,
+            room=self.room,
+            user=self.user,
+            number=data.get("id"),
+            body=data.get("body"),
         )
         if not result.changed:
             await self.send(frames.encode(result.payload))
 
     async def _on_delete(self, data):
-        result = await database_sync_to_async(services.chat_message_delete)(
-            room=self.room, user=self.user, number=data.get("id")
+        result = await self._write(
+            services.chat_message_delete, room=self.room, user=self.user, number=data.get("id")
         )
         if not result.changed:
             await self.send(frames.encode(result.payload))

@@ -4,6 +4,7 @@ Consumers call these through `database_sync_to_async`; tests and views call them
 """
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -16,9 +17,10 @@ from community.chat import broadcast, frames
 from community.chat.notifications import MENTION
 from community.forums.mentions import mentioned_memberships
 from community.models import ChatMessage, ChatRoom, ModerationLogEntry, Report
-from community.services import ActionRefused, window_count, window_hit
+from community.services import ActionRefused
 from portal.markdown import render_markdown
 from portal.notifications.services import notify
+from portal.ratelimit import Window, give_back, take
 
 logger = logging.getLogger(__name__)
 
@@ -68,23 +70,23 @@ def _clean_body(body) -> str:
     return body
 
 
-def _rate_keys(user_id: int) -> list[tuple[str, int, int]]:
-    return [(f"chat:rate:{user_id}:{seconds}", count, seconds) for count, seconds in RATE_LIMITS]
+def _rate_windows(user_id: int) -> list[Window]:
+    return [
+        Window(f"chat:rate:{user_id}:{seconds}", count, seconds) for count, seconds in RATE_LIMITS
+    ]
 
 
-def _rate_check(user_id: int) -> None:
-    for key, count, seconds in _rate_keys(user_id):
-        if window_count(key) >= count:
-            raise ChatRefused(
-                "rate_limited",
-                f"Vous envoyez trop de messages : au plus {count} en {seconds} secondes. "
-                "Votre message n'est pas perdu : renvoyez-le dans un instant.",
-            )
-
-
-def _rate_hit(user_id: int) -> None:
-    for key, _count, seconds in _rate_keys(user_id):
-        window_hit(key, seconds=seconds)
+def _rate_take(user_id: int) -> list[Window]:
+    """Count a message in the sender's windows (one cache round trip), or refuse it."""
+    windows = _rate_windows(user_id)
+    full = take(windows)
+    if full is not None:
+        raise ChatRefused(
+            "rate_limited",
+            f"Vous envoyez trop de messages : au plus {full.limit} en {full.seconds} secondes. "
+            "Votre message n'est pas perdu : renvoyez-le dans un instant.",
+        )
+    return windows
 
 
 def _existing(*, room: ChatRoom, author, client_id: str) -> ChatMessage | None:
@@ -108,6 +110,45 @@ def _next_number(room: ChatRoom) -> int:
         return cursor.fetchone()[0]
 
 
+def _numbered_insert_sql() -> tuple[str, list]:
+    """PostgreSQL: number and insert a message in ONE statement, so one round trip.
+
+    The UPDATE of the room's counter and the INSERT commit or fail together (a
+    statement is atomic): no BEGIN and COMMIT around them. The columns come from the
+    model, so a new field cannot be forgotten here.
+    """
+    quote = connection.ops.quote_name
+    fields = [f for f in ChatMessage._meta.concrete_fields if f.attname not in ("id", "number")]
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"WITH numbered AS (UPDATE {quote(ChatRoom._meta.db_table)} "  # noqa: S608
+        "SET last_number = last_number + 1 WHERE id = %s RETURNING last_number) "
+        f"INSERT INTO {quote(ChatMessage._meta.db_table)} ({quote('number')}, {columns}) "
+        f"SELECT last_number, {placeholders} FROM numbered RETURNING id, {quote('number')}"
+    )
+    return sql, fields
+
+
+def _save_numbered(message: ChatMessage) -> None:
+    """Give a new message its room's next number and save it (gapless numbering)."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            message.number = _next_number(message.room)
+            message.save(force_insert=True)
+        return
+    sql, fields = _numbered_insert_sql()
+    values = [f.get_db_prep_save(f.pre_save(message, True), connection) for f in fields]
+    # Outside a transaction the statement commits by itself; inside one (a view's, a
+    # test's) a savepoint keeps a refused insert from breaking the rest of it.
+    savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, [message.room_id, *values])
+        message.pk, message.number = cursor.fetchone()
+    message._state.adding = False
+    message._state.db = connection.alias
+
+
 def chat_message_send(*, room: ChatRoom, author, body, client_id) -> Sent:
     """Save a message (numbered in its room) and broadcast it once committed.
 
@@ -126,46 +167,45 @@ def chat_message_send(*, room: ChatRoom, author, body, client_id) -> Sent:
     if refusal:
         raise ChatRefused("forbidden", refusal)
     try:
-        _rate_check(author.pk)
+        windows = _rate_take(author.pk)
     except ChatRefused:
         existing = _existing(room=room, author=author, client_id=client_id)
         if existing is None:
             raise
         return Sent(existing, False, frames.message_payload(existing, room_slug=room.slug))
-    body_html = render_markdown(body, inline_only=True)
     try:
-        with transaction.atomic():
-            number = _next_number(room)
-            message = ChatMessage.objects.create(
-                room=room,
-                number=number,
-                author=author,
-                client_id=client_id,
-                body=body,
-                body_html=body_html,
-            )
-            payload = frames.message_payload(message, room_slug=room.slug)
-            transaction.on_commit(
-                partial(
-                    broadcast.publish,
-                    room_slug=room.slug,
-                    frame=frames.encode(payload),
-                    number=number,
-                ),
-                robust=True,
-            )
-            if "@" in body:
-                transaction.on_commit(
-                    partial(_notify_mentions, message=message, space=space), robust=True
-                )
+        message = ChatMessage(
+            room=room,
+            author=author,
+            client_id=client_id,
+            body=body,
+            body_html=render_markdown(body, inline_only=True),
+        )
+        _save_numbered(message)
     except IntegrityError:
-        # The same client_id, saved meanwhile by a concurrent retry: the whole
-        # transaction (and its number) rolled back; answer with the stored one.
+        # The same client_id, saved already (a retry): the whole transaction (and its
+        # number) rolled back; answer with the stored one, which counted when it came.
+        give_back(windows)
         existing = _existing(room=room, author=author, client_id=client_id)
         if existing is None:
             raise
         return Sent(existing, False, frames.message_payload(existing, room_slug=room.slug))
-    _rate_hit(author.pk)
+    except BaseException:
+        give_back(windows)  # nothing saved: it does not count
+        raise
+    payload = frames.message_payload(message, room_slug=room.slug)
+    # Saved: broadcast once committed (at once, unless a caller's transaction holds it).
+    transaction.on_commit(
+        partial(
+            broadcast.publish,
+            room_slug=room.slug,
+            frame=frames.encode(payload),
+            number=message.number,
+        ),
+        robust=True,
+    )
+    if "@" in body:
+        transaction.on_commit(partial(_notify_mentions, message=message, space=space), robust=True)
     return Sent(message, True, payload)
 
 
@@ -285,7 +325,7 @@ def chat_message_delete(*, room: ChatRoom, user, number) -> Changed:
 @transaction.atomic
 def chat_message_report(*, room: ChatRoom, user, number, reason) -> Report:
     """A reader reports a message: it joins the space's moderation queue."""
-    from community.moderation.services import report_rate_check, report_rate_count
+    from community.moderation.services import report_rate_take
 
     message = _locked_message(room=room, number=number)
     if message.deleted_at is not None:
@@ -304,9 +344,11 @@ def chat_message_report(*, room: ChatRoom, user, number, reason) -> Report:
     ).exists():
         raise ChatRefused("invalid", "Vous avez déjà signalé ce message.")
     try:
-        report_rate_check(user)
+        windows = report_rate_take(user)
     except ActionRefused as refused:
         raise ChatRefused("rate_limited", str(refused)) from refused
-    report = Report.objects.create(chat_message=message, reporter=user, reason=reason)
-    report_rate_count(user)
-    return report
+    try:
+        return Report.objects.create(chat_message=message, reporter=user, reason=reason)
+    except BaseException:
+        give_back(windows)
+        raise

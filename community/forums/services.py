@@ -32,10 +32,11 @@ from community.models import (
     TopicRead,
     Watch,
 )
-from community.services import ActionRefused, RateLimited, window_count, window_hit
+from community.services import ActionRefused, RateLimited
 from portal.markdown import render_markdown
 from portal.notifications.models import Notification
 from portal.notifications.services import notify
+from portal.ratelimit import Window, take
 
 __all__ = ["ActionRefused", "RateLimited"]
 
@@ -51,28 +52,31 @@ TAG_MAX_LENGTH = 50
 # A burst lock (one post per interval) and an hourly window (community.services).
 
 
-def _rate_keys(user) -> tuple[str, str]:
-    return f"community:posts:burst:{user.pk}", f"community:posts:hour:{user.pk}"
+def _rate_windows(user) -> list[Window]:
+    return [
+        Window(f"community:posts:hour:{user.pk}", POSTS_PER_HOUR, 3600),
+        Window(f"community:posts:burst:{user.pk}", 1, POST_INTERVAL_SECONDS),
+    ]
 
 
 def rate_limit_reset(*, user) -> None:
     """Forget a user's posting counters (demo seeding writes many posts at once)."""
-    cache.delete_many(list(_rate_keys(user)))
+    cache.delete_many([window.key for window in _rate_windows(user)])
 
 
 def _rate_limit_take(*, user) -> None:
-    burst_key, hour_key = _rate_keys(user)
-    if window_count(hour_key) >= POSTS_PER_HOUR:
-        raise RateLimited(
-            f"Vous avez publié {POSTS_PER_HOUR} messages en une heure : c'est le maximum. "
-            "Réessayez plus tard ; votre texte est conservé ci-dessous."
-        )
-    if not cache.add(burst_key, 1, timeout=POST_INTERVAL_SECONDS):
+    full = take(_rate_windows(user))
+    if full is None:
+        return
+    if full.limit == 1:
         raise RateLimited(
             f"Patientez {POST_INTERVAL_SECONDS} secondes entre deux messages, puis publiez "
             "à nouveau : votre texte est conservé ci-dessous."
         )
-    window_hit(hour_key, seconds=3600)
+    raise RateLimited(
+        f"Vous avez publié {POSTS_PER_HOUR} messages en une heure : c'est le maximum. "
+        "Réessayez plus tard ; votre texte est conservé ci-dessous."
+    )
 
 
 # --- Helpers -------------------------------------------------------------------------

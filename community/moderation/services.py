@@ -15,8 +15,9 @@ from community import permissions
 from community.forums import services as forum_services
 from community.models import Forum, Membership, ModerationLogEntry, Post, Report, Space, Topic
 from community.moderation.notifications import REPORT_HANDLED
-from community.services import ActionRefused, RateLimited, window_count, window_hit
+from community.services import ActionRefused, RateLimited
 from portal.notifications.services import notify
+from portal.ratelimit import Window, give_back, take
 
 __all__ = [
     "ActionRefused",
@@ -101,20 +102,19 @@ def _with_note(text: str, note: str) -> str:
 # --- Reports ----------------------------------------------------------------------------
 
 
-def _report_rate_key(user) -> str:
-    return f"community:moderation:reports:{user.pk}"
+def _report_rate_windows(user) -> list[Window]:
+    return [Window(f"community:moderation:reports:{user.pk}", REPORTS_PER_HOUR, REPORT_RATE_WINDOW)]
 
 
-def report_rate_check(user) -> None:
-    if window_count(_report_rate_key(user)) >= REPORTS_PER_HOUR:
+def report_rate_take(user) -> list[Window]:
+    """Count a report in the reporter's hourly window, or refuse it (RateLimited)."""
+    windows = _report_rate_windows(user)
+    if take(windows) is not None:
         raise RateLimited(
             f"Vous avez envoyé {REPORTS_PER_HOUR} signalements en moins d'une heure : "
             "réessayez un peu plus tard. Votre motif est conservé ci-dessous."
         )
-
-
-def report_rate_count(user) -> None:
-    window_hit(_report_rate_key(user), seconds=REPORT_RATE_WINDOW)
+    return windows
 
 
 @transaction.atomic
@@ -140,10 +140,12 @@ def post_report(*, post: Post, reporter, reason: str) -> Report:
         raise ActionRefused(f"Le motif ne doit pas dépasser {REPORT_REASON_MAX_LENGTH} caractères.")
     if Report.objects.filter(post=post, reporter=reporter, status=Report.Status.OPEN).exists():
         raise ActionRefused("Vous avez déjà signalé ce message.")
-    report_rate_check(reporter)
-    report = Report.objects.create(post=post, reporter=reporter, reason=reason)
-    report_rate_count(reporter)
-    return report
+    windows = report_rate_take(reporter)
+    try:
+        return Report.objects.create(post=post, reporter=reporter, reason=reason)
+    except BaseException:
+        give_back(windows)
+        raise
 
 
 def _close_reports(

@@ -206,7 +206,7 @@ def test_new_topic_refused_by_the_rate_limit_keeps_title_and_body(open_cast, for
 
 def test_thirty_posts_an_hour_is_the_most(open_cast, forum):
     topic = publish_topic(forum, open_cast.animator)
-    _burst_key, hour_key = services._rate_keys(open_cast.member)
+    hour_key = services._rate_windows(open_cast.member)[0].key
     cache.set(hour_key, services.POSTS_PER_HOUR, timeout=3600)
 
     response = client_for(open_cast.member).post(reply_url(topic), {"body": "Encore un"})
@@ -218,7 +218,7 @@ def test_thirty_posts_an_hour_is_the_most(open_cast, forum):
 
 def test_rate_limit_counts_in_the_shared_cache_per_user(open_cast, forum):
     topic = publish_topic(forum, open_cast.animator)
-    cache.delete_many(list(services._rate_keys(open_cast.member)))
+    services.rate_limit_reset(user=open_cast.member)
 
     services.post_create(topic=topic, author=open_cast.member, body="Un")
     with pytest.raises(services.RateLimited):
@@ -226,7 +226,7 @@ def test_rate_limit_counts_in_the_shared_cache_per_user(open_cast, forum):
     # Another member is not slowed down by the first one's pace.
     services.post_create(topic=topic, author=open_cast.staff, body="Trois")
 
-    _burst_key, hour_key = services._rate_keys(open_cast.member)
+    hour_key = services._rate_windows(open_cast.member)[0].key
     assert cache.get(hour_key) == 1
     assert topic.posts.count() == 3
 

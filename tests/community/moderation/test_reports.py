@@ -104,7 +104,7 @@ def test_refused_reports_do_not_count_towards_the_rate_limit(open_cast, post):
     client.post(_report_url(post), {"reason": "Propos injurieux."})
     for _ in range(15):
         client.post(_report_url(post), {"reason": "Encore."})
-    assert cache.get(services._report_rate_key(open_cast.member)) == 1
+    assert cache.get(services._report_rate_windows(open_cast.member)[0].key) == 1
 
 
 def test_one_cannot_report_ones_own_post(open_cast, topic):
