@@ -55,7 +55,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.queue_overflowed = False
         self.typing_at = 0.0
 
-        after, bad_after = self._after_from_query()
+        after, bad_after = self._int_from_query("after")
+        since, bad_since = self._int_from_query("change")
         self.local = await get_hub().join(
             self,
             slug=self.room.slug,
@@ -65,7 +66,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
         if bad_after:
             await self.send(frames.error("invalid", "Paramètre after invalide : entier attendu."))
-        caught_up = await self._send_history(after)
+        if bad_since:
+            await self.send(frames.error("invalid", "Paramètre change invalide : entier attendu."))
+        caught_up = await self._send_history(after, connecting=True, changes_since=since)
         online = await get_hub().online(self.local)
         # The full list before any queued delta, which the client applies on top of it.
         await self.send(
@@ -79,16 +82,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if caught_up:
             await self._go_live()
 
-    def _after_from_query(self) -> tuple[int | None, bool]:
+    def _int_from_query(self, name: str) -> tuple[int | None, bool]:
+        """A non-negative integer parameter of the URL: (value or None, whether it was bad)."""
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        values = query.get("after")
+        values = query.get(name)
         if not values:
             return None, False
         try:
-            after = int(values[0])
+            value = int(values[0])
         except ValueError:
             return None, True
-        return (after, False) if after >= 0 else (None, True)
+        return (value, False) if value >= 0 else (None, True)
 
     async def __call__(self, scope, receive, send):
         # Live frames skip the session middleware's wrapper of `send` (and the consumer's
@@ -140,16 +144,26 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except Exception:  # the socket is closing; its disconnect removes it from the hub
             logger.debug("Chat: send to a closing connection failed", exc_info=True)
 
-    async def _send_history(self, after: int | None) -> bool:
-        """Send one history page; True when nothing follows it (the client has caught up)."""
-        messages, more, upto = await database_sync_to_async(selectors.chat_history)(
-            room=self.room, after=after
+    async def _send_history(
+        self, after: int | None, *, connecting: bool = False, changes_since: int | None = None
+    ) -> bool:
+        """Send one history page; True when nothing follows it (the client has caught up).
+
+        The first page of a connection also carries the room's change number ("change"),
+        and, for a client that comes back (`after`) with the change number it had
+        (`changes_since`), the edits and deletions it missed on the messages it shows.
+        """
+        messages, more, upto, changes = await database_sync_to_async(self._history)(
+            after, connecting, changes_since
         )
         # With `after` and nothing new, the client holds up to `after` (bounded by the
         # room's last number: a client may hold numbers of a room that was reset). The
         # hub may still deliver those numbers late: they must not reach the client twice.
         self.sent_upto = max(self.sent_upto, upto)
-        await self.send(frames.encode({"type": "history", "messages": messages, "more": more}))
+        frame = {"type": "history", "messages": messages, "more": more}
+        if changes is not None:
+            frame["changes"], frame["change"] = changes
+        await self.send(frames.encode(frame))
         if more:
             self.catching_up = True  # the client pages on with {"type": "history", "after": …}
             return False
@@ -158,6 +172,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.queue.clear()
             return await self._send_history(self.sent_upto)  # what the queue lost, from the log
         return True
+
+    def _history(self, after: int | None, connecting: bool, changes_since: int | None):
+        messages, more, upto = selectors.chat_history(room=self.room, after=after)
+        changes = None
+        if connecting and after is not None and changes_since is not None:
+            changes = selectors.chat_changes(room=self.room, upto=after, since=changes_since)
+        elif connecting:
+            # Read before the connection joined the hub: later changes reach it live.
+            changes = [], self.room.last_change
+        return messages, more, upto, changes
 
     async def _go_live(self):
         """Send what the hub queued during the history, then let it send directly."""

@@ -22,9 +22,12 @@ def author_payload(user) -> dict:
 
 
 def message_payload(message: ChatMessage, *, room_slug: str, kind: str = "message") -> dict:
-    """A message as the protocol sends it; `author__operator` must be selected."""
+    """A message as the protocol sends it; `author__operator` must be selected.
+
+    An `edited` frame also carries the room's change number of that edit.
+    """
     deleted = message.deleted_at is not None
-    return {
+    payload = {
         "type": kind,
         "id": message.number,
         "room": room_slug,
@@ -35,6 +38,20 @@ def message_payload(message: ChatMessage, *, room_slug: str, kind: str = "messag
         "edited": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": deleted,
     }
+    if kind == "edited":
+        payload["change"] = message.change
+    return payload
+
+
+def deleted_payload(message: ChatMessage, *, room_slug: str) -> dict:
+    return {"type": "deleted", "id": message.number, "room": room_slug, "change": message.change}
+
+
+def change_payload(message: ChatMessage, *, room_slug: str) -> dict:
+    """The latest change to a message, as the live frame that announced it."""
+    if message.deleted_at is not None:
+        return deleted_payload(message, room_slug=room_slug)
+    return message_payload(message, room_slug=room_slug, kind="edited")
 
 
 def error(code: str, detail: str, *, request: dict | None = None) -> str:

@@ -10,6 +10,7 @@ from community.models import ChatMessage, ChatRoom, Membership, Space
 
 HISTORY_LATEST = 50
 HISTORY_PAGE = 200
+CHANGES_MAX = 1000  # edits and deletions replayed to a client that comes back
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,29 @@ def chat_history(*, room: ChatRoom, after: int | None) -> tuple[list[dict], bool
     else:
         upto = 0
     return [frames.message_payload(m, room_slug=room.slug) for m in rows], more, upto
+
+
+def chat_changes(*, room: ChatRoom, upto: int, since: int) -> tuple[list[dict], int]:
+    """What a client that comes back missed about the messages it shows (numbers up to
+    `upto`): their edits and deletions after change number `since`, as the live frames
+    that announced them, oldest first, and the room's change number they bring it to.
+
+    The room's number is read first: a change committed after it arrives live (the
+    connection is already in the hub) and may also be in the list, which is harmless.
+    Beyond CHANGES_MAX only the latest are sent.
+    """
+    last_change = (
+        ChatRoom.objects.filter(pk=room.pk).values_list("last_change", flat=True).first() or 0
+    )
+    if since >= last_change:
+        return [], last_change
+    rows = list(
+        _with_authors(
+            ChatMessage.objects.filter(room=room, number__lte=upto, change__gt=since)
+        ).order_by("-change")[:CHANGES_MAX]
+    )
+    rows.reverse()
+    return [frames.change_payload(m, room_slug=room.slug) for m in rows], last_change
 
 
 def chat_frames_after(*, room_id: int, room_slug: str, after: int, limit: int = 500):

@@ -97,17 +97,23 @@ def _existing(*, room: ChatRoom, author, client_id: str) -> ChatMessage | None:
     )
 
 
-def _next_number(room: ChatRoom) -> int:
+def _next_number(room: ChatRoom, counter: str = "last_number") -> int:
     # One statement takes the room's row lock (PostgreSQL) or the write lock (SQLite)
     # until commit: numbers are allocated one at a time, and a rollback gives the
     # number back, so the room's numbering has no gap.
+    assert counter in ("last_number", "last_change")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {ChatRoom._meta.db_table} SET last_number = last_number + 1 "  # noqa: S608
-            "WHERE id = %s RETURNING last_number",
+            f"UPDATE {ChatRoom._meta.db_table} SET {counter} = {counter} + 1 "  # noqa: S608
+            f"WHERE id = %s RETURNING {counter}",
             [room.pk],
         )
         return cursor.fetchone()[0]
+
+
+def _next_change(room: ChatRoom) -> int:
+    """The room's next change number, for an edit or a deletion (in its transaction)."""
+    return _next_number(room, "last_change")
 
 
 def _numbered_insert_sql() -> tuple[str, list]:
@@ -280,7 +286,8 @@ def chat_message_edit(*, room: ChatRoom, user, number, body) -> Changed:
     message.body = body
     message.body_html = render_markdown(body, inline_only=True)
     message.edited_at = timezone.now()
-    message.save(update_fields=["body", "body_html", "edited_at"])
+    message.change = _next_change(room)
+    message.save(update_fields=["body", "body_html", "edited_at", "change"])
     payload = frames.message_payload(message, room_slug=room.slug, kind="edited")
     _publish_on_commit(room, payload)
     return Changed(payload, True)
@@ -299,9 +306,8 @@ def chat_message_delete(*, room: ChatRoom, user, number) -> Changed:
             "Seuls l'auteur ou l'autrice du message et l'animation de l'espace "
             "peuvent le supprimer.",
         )
-    payload = {"type": "deleted", "id": message.number, "room": room.slug}
     if message.deleted_at is not None:
-        return Changed(payload, False)
+        return Changed(frames.deleted_payload(message, room_slug=room.slug), False)
     if moderating:
         author = message.author.public_name if message.author_id else "un compte supprimé"
         ModerationLogEntry.objects.create(
@@ -317,7 +323,9 @@ def chat_message_delete(*, room: ChatRoom, user, number) -> Changed:
     message.deleted_by = user
     message.body = ""
     message.body_html = ""
-    message.save(update_fields=["deleted_at", "deleted_by", "body", "body_html"])
+    message.change = _next_change(room)
+    message.save(update_fields=["deleted_at", "deleted_by", "body", "body_html", "change"])
+    payload = frames.deleted_payload(message, room_slug=room.slug)
     _publish_on_commit(room, payload)
     return Changed(payload, True)
 

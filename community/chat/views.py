@@ -36,6 +36,9 @@ def chat_panel_context(*, space: Space, user, membership, limit: int) -> dict:
         "room_slug": room.slug if room else space.slug,
         "messages": messages,
         "last_id": messages[-1].number if messages else 0,
+        # Read with the room, before its messages: the script asks for the edits and
+        # deletions since then on connecting (some may come twice, none is missed).
+        "last_change": room.last_change if room else 0,
         # Anonymous visitors read what the server rendered; the WebSocket refuses them.
         "live": user.is_authenticated,
         "post_refusal": post_refusal,

@@ -19,6 +19,9 @@ class ChatRoom(models.Model):
     # The number of the room's latest message. Messages are numbered 1, 2, 3… with no
     # gap: services raise it under the row lock in the transaction that saves a message.
     last_number = models.PositiveBigIntegerField(default=0)
+    # The number of the room's latest edit or deletion: a client that comes back with
+    # the last one it saw gets the changes to the messages it already shows.
+    last_change = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -52,11 +55,20 @@ class ChatMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The room's change number of this message's latest edit or deletion (0: none).
+    change = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = "message de discussion"
         verbose_name_plural = "messages de discussion"
         ordering = ["room", "number"]
+        indexes = [
+            models.Index(
+                fields=["room", "change"],
+                name="chat_message_changes",
+                condition=models.Q(change__gt=0),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["room", "number"], name="chat_message_number_unique"),
             models.UniqueConstraint(

@@ -6,6 +6,9 @@
 //   number it holds without a hole (`base`), reconnects with ?after=<base>, pages the
 //   history while the server says `more`, and asks for what is missing when a number
 //   arrives ahead of its predecessor.
+// - Edits and deletions carry the room's change number: the panel keeps the highest it
+//   has seen (`change`) and reconnects with ?change=<change>, so that those it missed
+//   while away reach the messages it already shows.
 // - What the person writes goes to an outbox first, with a fresh client_id, and stays
 //   there ("envoi en cours…") until the server sends it back; after a reconnection it is
 //   sent again with the SAME client_id, so the server saves it once.
@@ -115,6 +118,7 @@ class ChatPanel {
     this.bodies = new Map(); // number -> Markdown source of my own messages, for editing
     this.base = Number(root.dataset.chatAfter) || 0;
     this.newestAtLoad = this.base; // older ones are no news
+    this.change = Number(root.dataset.chatChange) || 0;
     this.outbox = []; // {clientId, body, li, state: "pending" | "failed", sentOn, retryAt, direct}
     this.queue = []; // edits, deletions, reports waiting for the connection
     this.inflight = null;
@@ -151,7 +155,7 @@ class ChatPanel {
     clearTimeout(this.reconnectTimer);
     if (this.stopped) return;
     const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${window.location.host}/ws/chat/${encodeURIComponent(this.slug)}/?after=${this.base}`;
+    const url = `${scheme}://${window.location.host}/ws/chat/${encodeURIComponent(this.slug)}/?after=${this.base}&change=${this.change}`;
     this.ready = false;
     this.historyAsked = true; // the server opens with a history frame
     this.connection += 1;
@@ -262,6 +266,13 @@ class ChatPanel {
   onHistory(frame) {
     this.historyAsked = false;
     this.batchInsert(() => frame.messages.forEach((message) => this.upsert(message)));
+    // The first page of a connection: what changed while away, and where the room stands.
+    // (Only to messages shown: older ones load as they are now.)
+    for (const change of (frame.changes || []).filter((c) => this.messages.has(c.id))) {
+      if (change.type === "deleted") this.markDeleted(change.id);
+      else this.batchInsert(() => this.upsert(change));
+    }
+    if (typeof frame.change === "number") this.change = frame.change;
     const missing = this.highest() > this.base;
     if (frame.more || (missing && frame.messages.length > 0)) {
       this.askHistory();
@@ -287,6 +298,7 @@ class ChatPanel {
   }
 
   onMessage(frame) {
+    if (typeof frame.change === "number") this.change = Math.max(this.change, frame.change);
     this.batchInsert(() => this.upsert(frame));
     if (frame.type === "edited") this.complete((a) => a.kind === "edit" && a.frame.id === frame.id);
     // A number ahead of its predecessor: ask for what lies between.
@@ -294,12 +306,17 @@ class ChatPanel {
   }
 
   onDeleted(frame) {
-    const li = this.messages.get(frame.id);
+    if (typeof frame.change === "number") this.change = Math.max(this.change, frame.change);
+    this.markDeleted(frame.id);
+    this.complete((a) => a.kind === "delete" && a.frame.id === frame.id);
+  }
+
+  markDeleted(id) {
+    const li = this.messages.get(id);
     if (li && !li.hasAttribute("data-deleted")) {
       li.setAttribute("data-deleted", "");
       this.render(li);
     }
-    this.complete((a) => a.kind === "delete" && a.frame.id === frame.id);
   }
 
   onPresence(frame) {

@@ -3,8 +3,9 @@
 Two members of the Hauts-de-France space, of different operators, chat live: one
 mentions the other, who sees the message at once and gets the notification; then the
 server process restarts while messages are written (by the test, through the service,
-and by the first member in her page): both pages say "Reconnexion…", then show every
-message exactly once, in order. axe RGAA rules on the chat page.
+and by the first member in her page) and one is deleted: both pages say "Reconnexion…",
+then show every message exactly once, in order, and the deletion. axe RGAA rules on the
+chat page.
 
 pytest-django's live server is WSGI (no WebSockets): this test starts uvicorn on
 `portal.asgi:application` against the same test database (PostgreSQL: another process
@@ -192,27 +193,41 @@ def _wait_for(condition, what: str, timeout: float = 15):
     pytest.fail(f"Attendu en vain : {what}")
 
 
-def _send_from_another_thread(*, author, body: str) -> None:
-    """The service, as another server would call it. Its own thread: Playwright's event
-    loop runs in this one, and the service publishes through async_to_sync."""
+def _from_another_thread(action) -> None:
+    """Run `action(room)` as another server would: in its own thread (Playwright's event
+    loop runs in this one, and the services publish through async_to_sync)."""
     from community.chat.selectors import chat_room_for_slug
-    from community.chat.services import chat_message_send
 
     failures = []
 
-    def send():
+    def run():
         try:
-            room = chat_room_for_slug(slug="hauts-de-france")
-            chat_message_send(room=room, author=author, body=body, client_id=str(uuid.uuid4()))
+            action(chat_room_for_slug(slug="hauts-de-france"))
         except Exception as exc:  # re-raised in the test's thread
             failures.append(exc)
         finally:
             connection.close()
 
-    worker = threading.Thread(target=send)
+    worker = threading.Thread(target=run)
     worker.start()
     worker.join(timeout=30)
     assert not failures, failures
+
+
+def _send_from_another_thread(*, author, body: str) -> None:
+    from community.chat.services import chat_message_send
+
+    _from_another_thread(
+        lambda room: chat_message_send(
+            room=room, author=author, body=body, client_id=str(uuid.uuid4())
+        )
+    )
+
+
+def _delete_from_another_thread(*, user, number: int) -> None:
+    from community.chat.services import chat_message_delete
+
+    _from_another_thread(lambda room: chat_message_delete(room=room, user=user, number=number))
 
 
 def _message_ids(tab) -> list[int]:
@@ -360,16 +375,20 @@ def test_two_members_chat_live_with_a_mention_and_survive_a_server_restart(chrom
     people = {"claire": claire, "karim": karim}
     for who, body in DURING_OUTAGE:
         _send_from_another_thread(author=people[who], body=body)
+    _delete_from_another_thread(user=karim, number=2)  # his reply, shown on both pages
     asgi_server.start()
 
-    # Both pages come back with every message once, in order, with nothing to do.
-    expected = [EDITED, REPLY, DURING_OUTAGE[0][1], DURING_OUTAGE[1][1], WRITTEN_OFFLINE]
+    # Both pages come back with every message once, in order, and the deletion, with
+    # nothing to do.
+    expected = [EDITED, DURING_OUTAGE[0][1], DURING_OUTAGE[1][1], WRITTEN_OFFLINE]
     for tab in (claire_tab, karim_tab):
         expect(tab.locator("[data-chat-status]")).to_have_text("En direct", timeout=40_000)
         expect(tab.locator("#message-5")).to_contain_text(WRITTEN_OFFLINE)
         assert _message_ids(tab) == [1, 2, 3, 4, 5]
-        for number, text in enumerate(expected, start=1):
+        for number, text in zip([1, 3, 4, 5], expected, strict=True):
             expect(tab.locator(f"#message-{number}")).to_contain_text(text)
+        expect(tab.locator("#message-2")).to_contain_text("Message supprimé")
+        expect(tab.locator("[data-chat-messages]").get_by_text(REPLY)).to_have_count(0)
         for text in expected:
             expect(tab.locator("[data-chat-messages]").get_by_text(text)).to_have_count(1)
         expect(tab.locator("[data-chat-outbox] > li")).to_have_count(0)

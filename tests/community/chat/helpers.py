@@ -8,6 +8,7 @@ commit, which a test wrapped in a rolled-back transaction never reaches.
 import asyncio
 import contextlib
 import json
+from urllib.parse import urlencode
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -42,9 +43,13 @@ def run(coroutine_function):
     async_to_sync(body)()
 
 
-async def open_socket(user, slug: str, *, after: int | str | None = None):
-    """Connect as `user` (None: anonymous): (connected, close code or subprotocol, communicator)."""
-    path = f"/ws/chat/{slug}/" + (f"?after={after}" if after is not None else "")
+async def open_socket(user, slug: str, **query):
+    """Connect as `user` (None: anonymous): (connected, close code or subprotocol, communicator).
+
+    `query`: the URL's parameters (after, change); None leaves one out.
+    """
+    params = urlencode({name: value for name, value in query.items() if value is not None})
+    path = f"/ws/chat/{slug}/" + (f"?{params}" if params else "")
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
     communicator.scope["user"] = user if user is not None else AnonymousUser()
     connected, detail = await communicator.connect(timeout=TIMEOUT)
@@ -52,8 +57,8 @@ async def open_socket(user, slug: str, *, after: int | str | None = None):
     return connected, detail, communicator
 
 
-async def connect(user, slug: str, *, after: int | None = None) -> WebsocketCommunicator:
-    connected, _, communicator = await open_socket(user, slug, after=after)
+async def connect(user, slug: str, **query) -> WebsocketCommunicator:
+    connected, _, communicator = await open_socket(user, slug, **query)
     assert connected
     return communicator
 
@@ -98,9 +103,9 @@ async def nothing_more(communicator, *types: str, timeout=0.3) -> None:
         assert frame["type"] not in types, f"unexpected frame {frame}"
 
 
-async def joined(user, slug: str, *, after: int | None = None):
+async def joined(user, slug: str, **query):
     """Connect and read the opening frames: (communicator, history frame, presence frame)."""
-    communicator = await connect(user, slug, after=after)
+    communicator = await connect(user, slug, **query)
     history = await receive(communicator, "history")
     presence = await receive(communicator, "presence")
     assert "online" in presence, presence

@@ -36,7 +36,13 @@ def test_a_logged_in_member_chats_through_the_full_stack_and_strangers_are_refus
         connected, _ = await member.connect(timeout=TIMEOUT)
         assert connected
         history = await receive(member, "history")
-        assert history == {"type": "history", "messages": [], "more": False}
+        assert history == {
+            "type": "history",
+            "messages": [],
+            "more": False,
+            "changes": [],
+            "change": 0,
+        }
         presence = await receive(member, "presence")
         assert presence["online"] == [{"id": open_cast.member.pk, "name": "Inès Membre"}]
         # The author is the session's user, whatever the frame claims.

@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 from django.core.cache import cache
 from django.utils import timezone
 
-from community.chat import broadcast, consumers, presence
+from community.chat import broadcast, consumers, presence, services
 from community.chat.hub import get_hub
 from community.chat.notifications import MENTION
 from community.models import ChatMessage, ModerationLogEntry, Report
@@ -89,13 +89,21 @@ def test_history_gives_the_latest_50_then_pages_of_200_after_an_id(open_cast, no
         page = await receive(reader, "history")
         assert ids(page["messages"]) == list(range(211, 262))
         assert page["more"] is False
+        assert "change" not in page  # only on a connection's first page
         await nothing_more(reader)
 
         await send(member, type="message", body="Et encore", client_id="live-2")
         assert (await receive(reader, "message"))["id"] == 262
 
         _, up_to_date, _ = await joined(open_cast.member, "nord", after=262)
-        assert up_to_date == {"type": "history", "messages": [], "more": False}
+        # A connection's first page says where the room's edits and deletions stand.
+        assert up_to_date == {
+            "type": "history",
+            "messages": [],
+            "more": False,
+            "changes": [],
+            "change": 0,
+        }
 
     run(body)
 
@@ -206,6 +214,50 @@ def test_a_client_that_reconnects_with_after_gets_exactly_what_it_missed(open_ca
     run(body)
 
 
+def test_edits_and_deletions_made_while_a_client_was_away_reach_it_when_it_comes_back(
+    open_cast, nord_room
+):
+    async def body():
+        member, history, _ = await joined(open_cast.member, "nord")
+        assert (history["changes"], history["change"]) == ([], 0)
+        for n in range(1, 4):
+            await send(member, type="message", body=f"Message {n}", client_id=f"c-{n}")
+        assert ids(await receive_messages(member, 3)) == [1, 2, 3]
+        await send(member, type="edit", id=3, body="Message 3, corrigé")
+        assert (await receive(member, "edited"))["change"] == 1
+        await member.disconnect()
+
+        # Meanwhile: the animation deletes the 1st, the author edits the 2nd, a 4th comes.
+        animator, _, _ = await joined(open_cast.animator, "nord")
+        await send(animator, type="delete", id=1)
+        assert (await receive(animator, "deleted"))["change"] == 2
+        await database_sync_to_async(services.chat_message_edit)(
+            room=nord_room, user=open_cast.member, number=2, body="Message 2, *précisé*"
+        )
+        await saved(room=nord_room, author=open_cast.animator, body="Quatre", client_id="a-4")
+
+        member, history, _ = await joined(open_cast.member, "nord", after=3, change=1)
+        assert ids(history["messages"]) == [4]
+        assert history["change"] == 3
+        deleted, edited = history["changes"]
+        assert deleted == {"type": "deleted", "id": 1, "room": "nord", "change": 2}
+        assert (edited["type"], edited["id"], edited["change"]) == ("edited", 2, 3)
+        assert edited["body_html"] == "<p>Message 2, <em>précisé</em></p>"
+        await member.disconnect()
+
+        # Up to date: nothing is replayed; without `change`, nothing either (it starts now).
+        _, history, _ = await joined(open_cast.member, "nord", after=4, change=3)
+        assert (history["messages"], history["changes"], history["change"]) == ([], [], 3)
+        _, history, _ = await joined(open_cast.member, "nord", after=4)
+        assert (history["changes"], history["change"]) == ([], 3)
+        # A change number that is no integer: an error frame, and the rest as without it.
+        _, _, member = await open_socket(open_cast.member, "nord", after=4, change="trois")
+        assert (await receive(member))["code"] == "invalid"
+        assert (await receive(member, "history"))["change"] == 3
+
+    run(body)
+
+
 # --- editing and deleting ------------------------------------------------------------
 
 
@@ -259,6 +311,7 @@ def test_authors_delete_their_messages_and_animators_anyone_s_on_every_screen(op
                 "type": "deleted",
                 "id": 1,
                 "room": "nord",
+                "change": 1,  # the room's first edit or deletion
             }
 
         await send(outsider, type="delete", id=2)

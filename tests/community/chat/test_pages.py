@@ -243,6 +243,8 @@ def test_edited_message_says_so_and_deleted_one_keeps_its_place(open_cast, nord,
     assert "Message supprimé" in second
     assert "Un texte regretté." not in page_text(response)
     assert "data-chat-action" not in second
+    # The script asks for the edits and deletions after these two when it connects.
+    assert 'data-chat-change="2"' in response.content.decode()
 
 
 def test_message_body_is_the_sanitised_html(open_cast, nord):
