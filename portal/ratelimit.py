@@ -4,11 +4,9 @@ A window opens with the first action counted in it and closes `seconds` later,
 whatever happens meanwhile: a refused attempt neither counts nor prolongs it.
 
 `take()` checks every window of an action and counts the action in all of them
-at once. With the Redis cache that is one Lua script, so one round trip, atomic
-across processes (two requests cannot both take the last place), through one
-client shared by the process's threads (the cache framework opens a client per
-asynchronous context: one Redis connection per WebSocket, with a chat). With
-another cache (the embedded default's local memory, one process) a lock
+at once. With the Redis cache (portal.cache) that is one Lua script, so one round
+trip, atomic across processes (two requests cannot both take the last place).
+With another cache (the embedded default's local memory, one process) a lock
 serialises the same steps through the cache API.
 
 The counters are ordinary cache entries (same key prefix, plain integers):
@@ -20,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+
+from portal.cache import SharedRedisCache
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ return 0
 """
 
 _lock = threading.Lock()
-_clients: dict[str, tuple] = {}  # server URL -> the shared client's scripts
+_scripts: dict = {}  # connection pool -> its (take, give back) scripts
 
 
 def _backend():
@@ -68,19 +67,16 @@ def _backend():
 
 
 def _redis_scripts(backend):
-    """The shared client's (take, give back) scripts, or None without a Redis cache."""
-    if not isinstance(backend, RedisCache):
+    """The (take, give back) scripts on the cache's Redis, or None without a Redis cache."""
+    if not isinstance(backend, SharedRedisCache):
         return None
-    url = backend._servers[0]  # the server RedisCache writes to
-    scripts = _clients.get(url)
+    client = backend.redis()
+    scripts = _scripts.get(client.connection_pool)
     if scripts is None:
-        import redis
-
-        options = {k: v for k, v in backend._options.items() if k.startswith("socket_")}
-        client = redis.Redis.from_url(url, client_name="portal-ratelimit", **options)
         with _lock:
-            scripts = _clients.setdefault(
-                url, (client.register_script(_TAKE), client.register_script(_GIVE_BACK))
+            scripts = _scripts.setdefault(
+                client.connection_pool,
+                (client.register_script(_TAKE), client.register_script(_GIVE_BACK)),
             )
     return scripts
 

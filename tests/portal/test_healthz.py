@@ -113,7 +113,7 @@ def test_healthz_with_real_redis(client, db):
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == (
         "channels_redis.pubsub.RedisPubSubChannelLayer"
     )
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "portal.cache.SharedRedisCache"
 
     # Twice: each request runs the check in a fresh event loop, and the layer
     # must still answer on the second one.

@@ -169,7 +169,7 @@ def test_postgres_and_redis_urls(run_env):
     assert layer["CONFIG"]["prefix"] == "portal"
 
     cache = values["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "portal.cache.SharedRedisCache"
     assert cache["LOCATION"] == "redis://redis.internal:6380/2"
     assert cache["KEY_PREFIX"] == "portal"
     # A dead Redis must not hang a request: the cache gives up within seconds.
