@@ -317,7 +317,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
         )
 
+    async def _on_ping(self, data):
+        # The client's heartbeat after a quiet while: it reconnects without an answer.
+        await self.send(frames.encode({"type": "pong"}))
+
     HANDLERS = {
+        "ping": _on_ping,
         "message": _on_message,
         "history": _on_history,
         "typing": _on_typing,

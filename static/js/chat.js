@@ -31,6 +31,8 @@ const RATE_LIMIT_RETRY = 5_000;
 const ANNOUNCE_AFTER = 1_000; // batch announcements that arrive together
 const ANNOUNCE_ONE_BY_ONE = 3;
 const ANCHOR_REACH = 1_000; // how far back a #message-<n> link may be loaded
+const QUIET_BEFORE_PING = 25_000; // ms without a frame from the server: ask if it is there
+const PONG_WAIT = 10_000; // no answer: the connection is dead, though the browser may not know
 const AT_BOTTOM = 48; // px: "reading the bottom of the list"
 const CLOSED_FOR_GOOD = {
   4403: "Vous n'avez pas accès à cette discussion : connectez-vous ou rejoignez l'espace, puis rechargez la page.",
@@ -145,6 +147,9 @@ class ChatPanel {
     this.bindList();
     this.bindReport();
     setInterval(() => this.expireEditButtons(), 30_000);
+    this.heardAt = 0; // when the server last sent a frame
+    this.pingedAt = 0;
+    setInterval(() => this.checkAlive(), 5_000);
     window.addEventListener("online", () => this.reconnectNow());
     this.connect();
   }
@@ -161,8 +166,13 @@ class ChatPanel {
     this.connection += 1;
     const ws = new WebSocket(url);
     this.ws = ws;
+    this.heardAt = Date.now();
+    this.pingedAt = 0;
     ws.addEventListener("message", (event) => {
-      if (ws === this.ws) this.onFrame(event.data);
+      if (ws !== this.ws) return;
+      this.heardAt = Date.now();
+      this.pingedAt = 0;
+      this.onFrame(event.data);
     });
     ws.addEventListener("close", (event) => {
       if (ws === this.ws) this.onClose(event);
@@ -173,6 +183,21 @@ class ChatPanel {
     if (!this.ws && !this.stopped) {
       this.attempt = 0;
       this.connect();
+    }
+  }
+
+  // A network that vanished without a word (a sleeping laptop, a dead Wi-Fi) leaves the
+  // socket open in the browser: after a quiet while, ask the server; no answer, reconnect.
+  checkAlive() {
+    if (!this.isOpen()) return;
+    const now = Date.now();
+    if (this.pingedAt && now - this.pingedAt > PONG_WAIT) {
+      const dead = this.ws;
+      this.onClose({ code: 1006 }); // without waiting for a close that may never come
+      dead.close();
+    } else if (!this.pingedAt && now - this.heardAt > QUIET_BEFORE_PING) {
+      this.pingedAt = now;
+      this.send({ type: "ping" });
     }
   }
 
@@ -258,6 +283,8 @@ class ChatPanel {
         break;
       case "error":
         this.onError(frame);
+        break;
+      case "pong": // heard: that is all it is for
         break;
       default:
     }

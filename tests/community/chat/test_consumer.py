@@ -406,6 +406,16 @@ def test_bad_frames_get_an_error_and_the_connection_stays_usable(open_cast, nord
     assert len(stored(nord_room)) == 1
 
 
+def test_a_ping_gets_a_pong_so_a_client_knows_its_connection_is_alive(open_cast, nord_room):
+    async def body():
+        member, _, _ = await joined(open_cast.member, "nord")
+        await send(member, type="ping")
+        assert await receive(member) == {"type": "pong"}
+        await nothing_more(member)
+
+    run(body)
+
+
 def test_who_may_open_a_room(private_cast, somme_room, nord):
     async def body():
         assert await closed_with(None, "nord") == consumers.CLOSE_FORBIDDEN
