@@ -50,7 +50,9 @@ BENCH_CHAT_CLIENT_PROCS (2), BENCH_CHAT_DEFLATE (1: clients offer permessage-def
 BENCH_CHAT_PORT (8801, and the next one), BENCH_CHAT_ROOM (hauts-de-france),
 BENCH_CHAT_KEEP_DB (0), BENCH_CHAT_QUIET_WAIT (0: on a shared machine, seconds to wait
 before each run for the others to stop), BENCH_CHAT_ASGI_APP (portal.asgi:application;
-a module that wraps it, with timing probes for instance, when profiling).
+a module that wraps it, with timing probes for instance, when profiling; or
+bench.chat_floor:application, the experiment that measures the send path without its
+checks).
 """
 
 import asyncio
