@@ -8,7 +8,7 @@ from django.utils import timezone
 from community import permissions
 from community.models import JoinRequest, Membership, Space
 from portal.notifications.services import notify
-from portal.ratelimit import Window, give_back, take
+from portal.ratelimit import Window, counted, take
 
 
 class ActionRefused(Exception):
@@ -36,7 +36,7 @@ def _join_rate_take(user) -> list[Window]:
     return windows
 
 
-def _refresh_member_count(space: Space) -> None:
+def refresh_member_count(space: Space) -> None:
     Space.objects.filter(pk=space.pk).update(
         member_count=Membership.objects.filter(space=space).count()
     )
@@ -55,12 +55,11 @@ def space_join(*, user, space: Space) -> Membership:
         raise ActionRefused(reason)
     windows = _join_rate_take(user)
     try:
-        with transaction.atomic():
+        with counted(windows), transaction.atomic():
             membership = Membership.objects.create(space=space, user=user)
     except IntegrityError:  # joined meanwhile (a double click): nothing new
-        give_back(windows)
         return Membership.objects.get(space=space, user=user)
-    _refresh_member_count(space)
+    refresh_member_count(space)
     return membership
 
 
@@ -77,7 +76,7 @@ def space_leave(*, user, space: Space) -> None:
         )
     deleted, _ = Membership.objects.filter(pk=membership.pk).delete()
     if deleted:
-        _refresh_member_count(space)
+        refresh_member_count(space)
 
 
 @transaction.atomic
@@ -94,12 +93,8 @@ def join_request_create(*, user, space: Space, message: str = "") -> JoinRequest
     ).first()
     if pending is not None:
         return pending
-    windows = _join_rate_take(user)
-    try:
+    with counted(_join_rate_take(user)):
         request = JoinRequest.objects.create(space=space, user=user, message=message[:500])
-    except BaseException:
-        give_back(windows)
-        raise
     # The animateur's notification opens the queue where they decide, not the space page.
     queue_url = reverse("community:join_requests", kwargs={"slug": space.slug})
     for animator in space_animators(space=space):
@@ -131,7 +126,7 @@ def join_request_decide(*, join_request: JoinRequest, by, accept: bool) -> JoinR
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
     if accept:
         Membership.objects.get_or_create(space=space, user=join_request.user)
-        _refresh_member_count(space)
+        refresh_member_count(space)
     notify(
         recipient=join_request.user,
         kind="community.join_decided",
@@ -155,7 +150,7 @@ def membership_set_role(*, space: Space, user, role: str, by) -> Membership:
     membership, _ = Membership.objects.get_or_create(space=space, user=user)
     membership.role = role
     membership.save(update_fields=["role"])
-    _refresh_member_count(space)
+    refresh_member_count(space)
     return membership
 
 

@@ -15,6 +15,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.utils.functional import cached_property
 
 _clients: dict = {}
+_redis: dict = {}  # shared cache client -> its redis-py client
 _lock = threading.Lock()
 
 
@@ -29,5 +30,11 @@ class SharedRedisCache(RedisCache):
         return client
 
     def redis(self):
-        """A redis-py client on the shared pool of the server written to (for scripts)."""
-        return self._cache.get_client(write=True)
+        """The redis-py client on the shared pool of the server written to (for scripts);
+        built once, as Django builds one per call."""
+        shared = self._cache
+        client = _redis.get(shared)
+        if client is None:
+            with _lock:
+                client = _redis.setdefault(shared, shared.get_client(write=True))
+        return client

@@ -15,6 +15,7 @@ The counters are ordinary cache entries (same key prefix, plain integers):
 
 import threading
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -57,7 +58,7 @@ return 0
 """
 
 _lock = threading.Lock()
-_scripts: dict = {}  # connection pool -> its (take, give back) scripts
+_scripts: dict = {}  # redis-py client -> its (take, give back) scripts
 
 
 def _backend():
@@ -71,12 +72,11 @@ def _redis_scripts(backend):
     if not isinstance(backend, SharedRedisCache):
         return None
     client = backend.redis()
-    scripts = _scripts.get(client.connection_pool)
+    scripts = _scripts.get(client)
     if scripts is None:
         with _lock:
             scripts = _scripts.setdefault(
-                client.connection_pool,
-                (client.register_script(_TAKE), client.register_script(_GIVE_BACK)),
+                client, (client.register_script(_TAKE), client.register_script(_GIVE_BACK))
             )
     return scripts
 
@@ -126,6 +126,16 @@ def give_back(windows: Sequence[Window]) -> None:
                     cache.delete(window.key)
             except ValueError:  # already closed
                 pass
+
+
+@contextmanager
+def counted(windows: Sequence[Window]):
+    """Around the action that `take` counted: if it raises, its place is given back."""
+    try:
+        yield
+    except BaseException:
+        give_back(windows)
+        raise
 
 
 def count(window: Window) -> int:

@@ -101,7 +101,7 @@ class Hub:
         except Exception:
             logger.exception("Chat presence unavailable for %s", local.slug)
             online = {}
-        online.update({uid: local.names[uid] for uid in local.users if uid in local.names})
+        online.update(local.names)  # the people connected here (names has users' keys)
         return online
 
     # --- delivery ------------------------------------------------------------------
@@ -244,11 +244,7 @@ class Hub:
         heartbeat = now - local.heartbeat_at >= presence.HEARTBEAT
         if not (local.joined or local.left or heartbeat):
             return
-        present = (
-            {uid: local.names[uid] for uid in local.users if uid in local.names}
-            if heartbeat
-            else dict(local.joined)
-        )
+        present = dict(local.names) if heartbeat else dict(local.joined)
         flushed, absent, local.joined, local.left = local.joined, dict(local.left), {}, {}
         try:
             before, after = await presence.store().update(

@@ -2,11 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-
 from community import permissions
 from community.chat import frames
-from community.models import ChatMessage, ChatRoom, Membership, Space
+from community.models import ChatMessage, ChatRoom, Space
 
 HISTORY_LATEST = 50
 HISTORY_PAGE = 200
@@ -20,12 +18,7 @@ class ChatAccess:
     room: ChatRoom
     space: Space
     may_read: bool
-    may_moderate: bool
     author: dict
-
-    @property
-    def slug(self) -> str:
-        return self.room.slug
 
 
 def chat_room_for_slug(*, slug: str) -> ChatRoom | None:
@@ -36,11 +29,10 @@ def chat_room_for_slug(*, slug: str) -> ChatRoom | None:
     space = Space.objects.select_related("territory").filter(territory__slug=slug).first()
     if space is None:
         return None
-    try:
-        with transaction.atomic():
-            room = ChatRoom.objects.create(slug=slug, space=space)
-    except IntegrityError:  # created meanwhile by another connection
-        room = ChatRoom.objects.select_related("space__territory").get(slug=slug)
+    # Created meanwhile by another connection: get_or_create reads it then.
+    room, _ = ChatRoom.objects.select_related("space__territory").get_or_create(
+        slug=slug, defaults={"space": space}
+    )
     return room
 
 
@@ -50,14 +42,14 @@ def chat_access(*, user, slug: str) -> ChatAccess | None:
     if room is None:
         return None
     space = room.space
-    membership = permissions.membership_of(user=user, space=space)
+    # Only a private space's readers depend on their membership.
+    membership = permissions.membership_of(user=user, space=space) if space.is_private else None
     author = frames.author_payload(user) if user.is_authenticated else {}
     return ChatAccess(
         room=room,
         space=space,
         may_read=user.is_authenticated
         and permissions.may_read_space(user=user, space=space, membership=membership),
-        may_moderate=permissions.may_moderate(user=user, space=space, membership=membership),
         author=author,
     )
 
@@ -72,13 +64,12 @@ def chat_history(*, room: ChatRoom, after: int | None) -> tuple[list[dict], bool
 
     Without `after`: the latest HISTORY_LATEST. With it: the next HISTORY_PAGE after it.
     """
-    messages = _with_authors(ChatMessage.objects.filter(room=room))
     if after is None:
-        rows = list(messages.order_by("-number")[:HISTORY_LATEST])
-        rows.reverse()
+        rows = chat_recent_messages(room=room)
         more = False
     else:
-        rows = list(messages.filter(number__gt=after).order_by("number")[: HISTORY_PAGE + 1])
+        messages = _with_authors(ChatMessage.objects.filter(room=room, number__gt=after))
+        rows = list(messages.order_by("number")[: HISTORY_PAGE + 1])
         more = len(rows) > HISTORY_PAGE
         rows = rows[:HISTORY_PAGE]
     if rows:
@@ -126,16 +117,8 @@ def chat_last_numbers(*, room_ids: list[int]) -> dict[int, int]:
     return dict(ChatRoom.objects.filter(pk__in=room_ids).values_list("pk", "last_number"))
 
 
-def chat_message_in_room(*, room: ChatRoom, number: int) -> ChatMessage | None:
-    return _with_authors(ChatMessage.objects.filter(room=room, number=number)).first()
-
-
 def chat_recent_messages(*, room: ChatRoom, limit: int = HISTORY_LATEST) -> list[ChatMessage]:
     """For the server-rendered panel (the page works before its script runs)."""
     rows = list(_with_authors(ChatMessage.objects.filter(room=room)).order_by("-number")[:limit])
     rows.reverse()
     return rows
-
-
-def membership_for(*, user, space: Space) -> Membership | None:
-    return permissions.membership_of(user=user, space=space)

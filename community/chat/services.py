@@ -3,6 +3,7 @@
 Consumers call these through `database_sync_to_async`; tests and views call them directly.
 """
 
+import functools
 import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ from community.chat import broadcast, frames
 from community.chat.notifications import MENTION
 from community.forums.mentions import mentioned_memberships
 from community.models import ChatMessage, ChatRoom, ModerationLogEntry, Report
-from community.services import ActionRefused
+from community.services import ActionRefused, RateLimited
 from portal.markdown import render_markdown
 from portal.notifications.services import notify
-from portal.ratelimit import Window, give_back, take
+from portal.ratelimit import Window, counted, take
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,6 @@ CLIENT_ID_MAX_LENGTH = 64
 EDIT_WINDOW = timedelta(minutes=15)
 # (messages, seconds) per user, across every room and process (counters in the cache).
 RATE_LIMITS = ((5, 5), (60, 60))
-REPORT_REASON_MAX_LENGTH = 1000
 
 
 class ChatRefused(ActionRefused):
@@ -89,12 +89,16 @@ def _rate_take(user_id: int) -> list[Window]:
     return windows
 
 
-def _existing(*, room: ChatRoom, author, client_id: str) -> ChatMessage | None:
-    return (
+def _stored(*, room: ChatRoom, author, client_id: str) -> Sent | None:
+    """The message this author already sent with this client_id, as a retry's answer."""
+    existing = (
         ChatMessage.objects.select_related("author__operator")
         .filter(room=room, author=author, client_id=client_id)
         .first()
     )
+    if existing is None:
+        return None
+    return Sent(existing, False, frames.message_payload(existing, room_slug=room.slug))
 
 
 def _next_number(room: ChatRoom, counter: str = "last_number") -> int:
@@ -116,6 +120,7 @@ def _next_change(room: ChatRoom) -> int:
     return _next_number(room, "last_change")
 
 
+@functools.cache
 def _numbered_insert_sql() -> tuple[str, list]:
     """PostgreSQL: number and insert a message in ONE statement, so one round trip.
 
@@ -175,30 +180,25 @@ def chat_message_send(*, room: ChatRoom, author, body, client_id) -> Sent:
     try:
         windows = _rate_take(author.pk)
     except ChatRefused:
-        existing = _existing(room=room, author=author, client_id=client_id)
-        if existing is None:
+        if (stored := _stored(room=room, author=author, client_id=client_id)) is None:
             raise
-        return Sent(existing, False, frames.message_payload(existing, room_slug=room.slug))
+        return stored
     try:
-        message = ChatMessage(
-            room=room,
-            author=author,
-            client_id=client_id,
-            body=body,
-            body_html=render_markdown(body, inline_only=True),
-        )
-        _save_numbered(message)
+        with counted(windows):  # not saved: it does not count
+            message = ChatMessage(
+                room=room,
+                author=author,
+                client_id=client_id,
+                body=body,
+                body_html=render_markdown(body, inline_only=True),
+            )
+            _save_numbered(message)
     except IntegrityError:
         # The same client_id, saved already (a retry): the whole transaction (and its
         # number) rolled back; answer with the stored one, which counted when it came.
-        give_back(windows)
-        existing = _existing(room=room, author=author, client_id=client_id)
-        if existing is None:
+        if (stored := _stored(room=room, author=author, client_id=client_id)) is None:
             raise
-        return Sent(existing, False, frames.message_payload(existing, room_slug=room.slug))
-    except BaseException:
-        give_back(windows)  # nothing saved: it does not count
-        raise
+        return stored
     payload = frames.message_payload(message, room_slug=room.slug)
     # Saved: broadcast once committed (at once, unless a caller's transaction holds it).
     transaction.on_commit(
@@ -251,6 +251,7 @@ def _locked_message(*, room: ChatRoom, number) -> ChatMessage:
     )
     if message is None:
         raise ChatRefused("invalid", "Ce message n'existe pas dans ce salon.")
+    message.room = room  # loaded already: its URL and space need no query
     return message
 
 
@@ -309,12 +310,11 @@ def chat_message_delete(*, room: ChatRoom, user, number) -> Changed:
     if message.deleted_at is not None:
         return Changed(frames.deleted_payload(message, room_slug=room.slug), False)
     if moderating:
-        author = message.author.public_name if message.author_id else "un compte supprimé"
         ModerationLogEntry.objects.create(
             space=space,
             actor=user,
             action=ModerationLogEntry.Action.CHAT_DELETE,
-            target_label=f"Message n° {message.number} de {author} dans la discussion"[:255],
+            target_label=message.moderation_label[:255],
             target_url=message.get_absolute_url()[:500],
             detail=message.body[:500],
         )
@@ -333,30 +333,18 @@ def chat_message_delete(*, room: ChatRoom, user, number) -> Changed:
 @transaction.atomic
 def chat_message_report(*, room: ChatRoom, user, number, reason) -> Report:
     """A reader reports a message: it joins the space's moderation queue."""
-    from community.moderation.services import report_rate_take
+    from community.moderation.services import ReasonTooLong, report_open
 
     message = _locked_message(room=room, number=number)
     if message.deleted_at is not None:
         raise ChatRefused("invalid", "Ce message a été supprimé : il ne peut pas être signalé.")
     if message.author_id == user.pk:
         raise ChatRefused("invalid", "Vous ne pouvez pas signaler votre propre message.")
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
-        raise ChatRefused("invalid", "Indiquez le motif du signalement.")
-    if len(reason) > REPORT_REASON_MAX_LENGTH:
-        raise ChatRefused(
-            "too_long", f"Le motif ne doit pas dépasser {REPORT_REASON_MAX_LENGTH} caractères."
-        )
-    if Report.objects.filter(
-        chat_message=message, reporter=user, status=Report.Status.OPEN
-    ).exists():
-        raise ChatRefused("invalid", "Vous avez déjà signalé ce message.")
     try:
-        windows = report_rate_take(user)
-    except ActionRefused as refused:
+        return report_open(reporter=user, reason=reason, chat_message=message)
+    except RateLimited as refused:
         raise ChatRefused("rate_limited", str(refused)) from refused
-    try:
-        return Report.objects.create(chat_message=message, reporter=user, reason=reason)
-    except BaseException:
-        give_back(windows)
-        raise
+    except ReasonTooLong as refused:
+        raise ChatRefused("too_long", str(refused)) from refused
+    except ActionRefused as refused:
+        raise ChatRefused("invalid", str(refused)) from refused

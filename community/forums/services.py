@@ -65,10 +65,11 @@ def rate_limit_reset(*, user) -> None:
 
 
 def _rate_limit_take(*, user) -> None:
-    full = take(_rate_windows(user))
+    _hour, burst = windows = _rate_windows(user)
+    full = take(windows)
     if full is None:
         return
-    if full.limit == 1:
+    if full is burst:
         raise RateLimited(
             f"Patientez {POST_INTERVAL_SECONDS} secondes entre deux messages, puis publiez "
             "à nouveau : votre texte est conservé ci-dessous."

@@ -85,5 +85,7 @@ class ChatMessage(models.Model):
         return f"{reverse('community:chat', kwargs={'slug': slug})}#message-{self.number}"
 
     @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
+    def moderation_label(self) -> str:
+        """How the moderation log and the reporters' notices name it."""
+        author = self.author.public_name if self.author_id else "un compte supprimé"
+        return f"Message n° {self.number} de {author} dans la discussion"

@@ -17,7 +17,7 @@ from community.models import Forum, Membership, ModerationLogEntry, Post, Report
 from community.moderation.notifications import REPORT_HANDLED
 from community.services import ActionRefused, RateLimited
 from portal.notifications.services import notify
-from portal.ratelimit import Window, give_back, take
+from portal.ratelimit import Window, counted, take
 
 __all__ = [
     "ActionRefused",
@@ -133,19 +133,26 @@ def post_report(*, post: Post, reporter, reason: str) -> Report:
         raise ActionRefused("Ce message n'est plus visible : il ne peut pas être signalé.")
     if post.author_id == reporter.pk:
         raise ActionRefused("Vous ne pouvez pas signaler votre propre message.")
-    reason = reason.strip()
+    return report_open(reporter=reporter, reason=reason, post=post)
+
+
+class ReasonTooLong(ActionRefused):
+    pass
+
+
+def report_open(*, reporter, reason, **target) -> Report:
+    """What every report goes through once its target (post= or chat_message=) may be
+    reported: a reason, not twice while open, the reporter's rate limit."""
+    reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
         raise ActionRefused("Indiquez le motif du signalement.")
     if len(reason) > REPORT_REASON_MAX_LENGTH:
-        raise ActionRefused(f"Le motif ne doit pas dépasser {REPORT_REASON_MAX_LENGTH} caractères.")
-    if Report.objects.filter(post=post, reporter=reporter, status=Report.Status.OPEN).exists():
+        raise ReasonTooLong(f"Le motif ne doit pas dépasser {REPORT_REASON_MAX_LENGTH} caractères.")
+    if Report.objects.filter(**target, reporter=reporter, status=Report.Status.OPEN).exists():
         raise ActionRefused("Vous avez déjà signalé ce message.")
     windows = report_rate_take(reporter)
-    try:
-        return Report.objects.create(post=post, reporter=reporter, reason=reason)
-    except BaseException:
-        give_back(windows)
-        raise
+    with counted(windows):
+        return Report.objects.create(**target, reporter=reporter, reason=reason)
 
 
 def _close_reports(
@@ -270,14 +277,13 @@ def _chat_report_handle(*, report: Report, by, decision: str, note: str) -> list
     if decision == Report.Status.HIDDEN:
         chat_services.chat_message_delete(room=message.room, user=by, number=message.number)
     outcome = "message supprimé" if decision == Report.Status.HIDDEN else "classé sans suite"
-    author = message.author.public_name if message.author_id else "un compte supprimé"
     _record_report_decision(
         reports=reports,
         space=space,
         by=by,
         outcome=outcome,
         note=note,
-        label=f"Message n° {message.number} de {author} dans la discussion",
+        label=message.moderation_label,
         url=message.get_absolute_url(),
         title=f"Votre signalement d'un message de la discussion de {space.name} : {outcome}",
         notice_url=message.get_absolute_url(),

@@ -25,6 +25,7 @@ from django.db import transaction
 
 from community.chat.selectors import chat_room_for_slug
 from community.models import Membership, Space
+from community.services import refresh_member_count
 from portal.people.models import Operator, User
 
 EMAIL_DOMAIN = "bench.invalid"
@@ -138,9 +139,7 @@ class Command(BaseCommand):
             ignore_conflicts=True,
             batch_size=500,
         )
-        Space.objects.filter(pk=space.pk).update(
-            member_count=Membership.objects.filter(space=space).count()
-        )
+        refresh_member_count(space)
 
     def _sessions(self, users: list[User]) -> list[str]:
         """What django.contrib.auth.login() stores, saved by the configured engine."""
