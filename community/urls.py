@@ -1,7 +1,7 @@
 """The Communauté, included under /communaute/ (see portal/urls.py).
 
 Spaces are addressed by their territory's slug; the fixed prefixes of the
-sheets, forums and moderation (`fiches/`, `messages/`, `sujets/`,
+sheets, forums, moderation and unwatch links (`fiches/`, `ne-plus-suivre/`, `messages/`, `sujets/`,
 `signalements/`, `pieces-jointes/`) come first, and no territory may use them
 as its slug.
 """
@@ -13,11 +13,13 @@ from community.chat.urls import urlpatterns as chat_urlpatterns
 from community.forums.urls import urlpatterns as forum_urlpatterns
 from community.moderation.urls import urlpatterns as moderation_urlpatterns
 from community.sheets.urls import urlpatterns as sheet_urlpatterns
+from community.watching.urls import urlpatterns as watching_urlpatterns
 
 app_name = "community"
 
 urlpatterns = [
     *sheet_urlpatterns,
+    *watching_urlpatterns,
     # The forums' edit-history page serves messages/<pk>/versions/ for both names.
     *forum_urlpatterns,
     *moderation_urlpatterns,

@@ -5,42 +5,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from community import permissions, selectors, services
 from community import search as community_search
+from community.chat.views import PANEL_MESSAGES, chat_panel_context
 from community.forms import JoinRequestForm, MemberFilterForm
 from community.models import JoinRequest, Membership, Space
+from community.responses import refused, space_or_404
 
 MEMBERS_PER_PAGE = 30
-
-
-def _space_or_404(slug: str) -> Space:
-    space = selectors.space_by_slug(slug)
-    if space is None:
-        raise Http404
-    return space
-
-
-def _refused(request, *, space: Space, reason: str):
-    """A French page that says why, with a way back to the space (status 403)."""
-    return render(
-        request,
-        "community/refused.html",
-        {"space": space, "reason": reason, "title": f"Accès refusé — {space.name}"},
-        status=403,
-    )
 
 
 def _space_page(request, space: Space, *, join_form=None, status=200):
     context = selectors.space_page_context(space=space, user=request.user)
     if context["readable"]:
-        # Imported here: community.chat.views uses this module's refusal page.
-        from community.chat.views import PANEL_MESSAGES, chat_panel_context
-
         context["chat"] = chat_panel_context(
             space=space, user=request.user, membership=context["membership"], limit=PANEL_MESSAGES
         )
@@ -58,12 +39,12 @@ def index(request):
 
 @require_GET
 def space_detail(request, slug):
-    return _space_page(request, _space_or_404(slug))
+    return _space_page(request, space_or_404(slug))
 
 
 @require_POST
 def space_join(request, slug):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(space.get_absolute_url())
     try:
@@ -80,7 +61,7 @@ def space_join(request, slug):
 
 @require_POST
 def space_join_request(request, slug):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(space.get_absolute_url())
     form = JoinRequestForm(request.POST)
@@ -110,7 +91,7 @@ def space_join_request(request, slug):
 @login_required
 @require_POST
 def space_leave(request, slug):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     try:
         services.space_leave(user=request.user, space=space)
     except services.ActionRefused as refusal:
@@ -123,10 +104,10 @@ def space_leave(request, slug):
 @login_required
 @require_GET
 def members(request, slug):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     membership = permissions.membership_of(user=request.user, space=space)
     if not permissions.may_see_directory(user=request.user, space=space, membership=membership):
-        return _refused(
+        return refused(
             request,
             space=space,
             reason="Cet espace est privé : seuls ses membres consultent l'annuaire.",
@@ -157,10 +138,10 @@ def members(request, slug):
 @login_required
 @require_POST
 def member_role(request, slug, user_id):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     membership = permissions.membership_of(user=request.user, space=space)
     if not permissions.may_moderate(user=request.user, space=space, membership=membership):
-        return _refused(
+        return refused(
             request, space=space, reason="Seuls les animateurs de l'espace attribuent les rôles."
         )
     # Only a member of the space can be given a role from its directory.
@@ -184,7 +165,7 @@ def _moderator_or_refusal(request, space: Space):
     membership = permissions.membership_of(user=request.user, space=space)
     if permissions.may_moderate(user=request.user, space=space, membership=membership):
         return None
-    return _refused(
+    return refused(
         request, space=space, reason="Seuls les animateurs de l'espace décident des adhésions."
     )
 
@@ -192,7 +173,7 @@ def _moderator_or_refusal(request, space: Space):
 @login_required
 @require_GET
 def join_requests(request, slug):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     refusal = _moderator_or_refusal(request, space)
     if refusal is not None:
         return refusal
@@ -210,7 +191,7 @@ def join_requests(request, slug):
 @login_required
 @require_POST
 def join_request_decide(request, slug, pk):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     refusal = _moderator_or_refusal(request, space)
     if refusal is not None:
         return refusal
@@ -241,10 +222,10 @@ def join_request_decide(request, slug, pk):
 @require_GET
 def space_search(request, slug):
     """Search the topics and replies of one space (readable ones only)."""
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     membership = permissions.membership_of(user=request.user, space=space)
     if not permissions.may_read_space(user=request.user, space=space, membership=membership):
-        return _refused(
+        return refused(
             request,
             space=space,
             reason="Cet espace est privé : ses discussions sont réservées à ses membres.",

@@ -1,17 +1,15 @@
 """Pages of the live chat: the server renders the latest messages (the page is useful
 before its script runs); static/js/chat.js then keeps them live over the WebSocket."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from community import permissions
-from community import selectors as space_selectors
 from community.chat import selectors
 from community.chat.services import BODY_MAX_LENGTH, EDIT_WINDOW
 from community.models import ChatRoom, Space
-from community.views import _refused
+from community.responses import refused, space_or_404
 
 PAGE_MESSAGES = selectors.HISTORY_LATEST
 PANEL_MESSAGES = 10  # on the space page, next to everything else
@@ -58,12 +56,10 @@ def chat_panel_context(*, space: Space, user, membership, limit: int) -> dict:
 
 @require_GET
 def chat(request, slug):
-    space = space_selectors.space_by_slug(slug)
-    if space is None:
-        raise Http404
+    space = space_or_404(slug)
     membership = permissions.membership_of(user=request.user, space=space)
     if not permissions.may_read_space(user=request.user, space=space, membership=membership):
-        return _refused(
+        return refused(
             request,
             space=space,
             reason="Cet espace est privé : sa discussion en direct est réservée à ses membres.",

@@ -16,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
-from community import selectors as space_selectors
 from community.forums import selectors, services
 from community.forums.forms import (
     ForumForm,
@@ -26,6 +25,7 @@ from community.forums.forms import (
     TopicForm,
 )
 from community.models import Attachment, Forum, Post, Space
+from community.responses import refused, space_or_404
 
 UNREAD_PARAM = "non-lu"
 QUOTE_PARAM = "citer"
@@ -58,12 +58,7 @@ def _readable_or_404(user, space: Space) -> _Access:
 
 
 def _refused(request, *, space: Space, reason: str, status: int = 403):
-    return render(
-        request,
-        "community/refused.html",
-        {"space": space, "reason": reason, "title": f"Action refusée — {space.name}"},
-        status=status,
-    )
+    return refused(request, space=space, reason=reason, title="Action refusée", status=status)
 
 
 def _back(request, fallback: str):
@@ -565,18 +560,14 @@ def _watch(request, target, space: Space, *, fallback: str):
 @login_required
 @require_POST
 def space_watch(request, slug):
-    space = space_selectors.space_by_slug(slug)
-    if space is None:
-        raise Http404
+    space = space_or_404(slug)
     return _watch(request, space, space, fallback=space.get_absolute_url())
 
 
 @login_required
 @require_GET
 def mention_autocomplete(request, slug):
-    space = space_selectors.space_by_slug(slug)
-    if space is None:
-        raise Http404
+    space = space_or_404(slug)
     _readable_or_404(request.user, space)
     suggestions = selectors.mention_suggestions(space=space, query=request.GET.get("q", ""))
     return JsonResponse(suggestions, safe=False)
@@ -587,9 +578,7 @@ def mention_autocomplete(request, slug):
 
 def _space_for_managers(request, slug):
     """The space, and a refusal page when this user may not manage its forums."""
-    space = space_selectors.space_by_slug(slug)
-    if space is None:
-        raise Http404
+    space = space_or_404(slug)
     membership = permissions.membership_of(user=request.user, space=space)
     if not permissions.may_moderate(user=request.user, space=space, membership=membership):
         return space, _refused(request, space=space, reason=services.FORUM_MANAGERS_ONLY)

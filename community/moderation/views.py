@@ -22,7 +22,7 @@ from community.moderation.forms import (
     TopicMoveForm,
     TopicRetitleForm,
 )
-from community.selectors import space_by_slug
+from community.responses import refused, space_or_404
 
 LOG_PER_PAGE = 50
 MODERATORS_ONLY = "Seuls les animateurs de l'espace ont accès à la modération."
@@ -38,22 +38,6 @@ def _back(request, fallback: str):
     ):
         target = fallback
     return redirect(target)
-
-
-def _refused(request, *, space: Space, reason: str):
-    return render(
-        request,
-        "community/refused.html",
-        {"space": space, "reason": reason, "title": f"Accès refusé — {space.name}"},
-        status=403,
-    )
-
-
-def _space_or_404(slug: str) -> Space:
-    space = space_by_slug(slug)
-    if space is None:
-        raise Http404
-    return space
 
 
 def _post_or_404(pk: int) -> Post:
@@ -88,7 +72,7 @@ def _act(request, *, space: Space, fallback, action, success: str):
     try:
         result = action()
     except services.PermissionRefused as refusal:
-        return _refused(request, space=space, reason=str(refusal))
+        return refused(request, space=space, reason=str(refusal))
     except services.ActionRefused as refusal:
         messages.error(request, str(refusal))
         result = None
@@ -105,9 +89,9 @@ def _act(request, *, space: Space, fallback, action, success: str):
 @login_required
 @require_GET
 def queue(request, slug):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     if not _may_moderate(request, space):
-        return _refused(request, space=space, reason=MODERATORS_ONLY)
+        return refused(request, space=space, reason=MODERATORS_ONLY)
     context = selectors.moderation_queue(space=space)
     context.update(
         {
@@ -122,9 +106,9 @@ def queue(request, slug):
 @login_required
 @require_GET
 def log(request, slug):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     if not _may_moderate(request, space):
-        return _refused(request, space=space, reason=MODERATORS_ONLY)
+        return refused(request, space=space, reason=MODERATORS_ONLY)
     paginator = Paginator(selectors.moderation_log(space=space), LOG_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     page_obj.pages_list = paginator.get_elided_page_range(page_obj.number)
@@ -146,7 +130,7 @@ def post_revisions(request, pk):
     post = _post_or_404(pk)
     space = post.topic.forum.space
     if not _may_moderate(request, space):
-        return _refused(request, space=space, reason=MODERATORS_ONLY)
+        return refused(request, space=space, reason=MODERATORS_ONLY)
     return render(
         request,
         "community/moderation/post_revisions.html",
@@ -186,7 +170,7 @@ def post_report(request, pk):
     space = post.topic.forum.space
     membership = permissions.membership_of(user=request.user, space=space)
     if not permissions.may_read_space(user=request.user, space=space, membership=membership):
-        return _refused(
+        return refused(
             request,
             space=space,
             reason="Seuls les membres de cet espace privé peuvent signaler ses messages.",
@@ -201,7 +185,7 @@ def post_report(request, pk):
     try:
         services.post_report(post=post, reporter=request.user, reason=form.cleaned_data["reason"])
     except services.PermissionRefused as refusal:
-        return _refused(request, space=space, reason=str(refusal))
+        return refused(request, space=space, reason=str(refusal))
     except services.ActionRefused as refusal:
         # The form comes back with the reason as typed: nothing is lost.
         form.add_error(None, str(refusal))
@@ -220,7 +204,7 @@ def report_handle(request, pk):
     space = report.post.topic.forum.space if report.post_id else report.chat_message.room.space
     form = ReportDecisionForm(request.POST)
     if not _may_moderate(request, space):
-        return _refused(request, space=space, reason=MODERATORS_ONLY)
+        return refused(request, space=space, reason=MODERATORS_ONLY)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return _back(request, _queue_url(space))
@@ -347,7 +331,7 @@ def topic_move(request, pk):
     topic = _topic_or_404(pk)
     space = topic.forum.space
     if not _may_moderate(request, space):
-        return _refused(request, space=space, reason=MODERATORS_ONLY)
+        return refused(request, space=space, reason=MODERATORS_ONLY)
     form = TopicMoveForm(
         request.POST if request.method == "POST" else None,
         space=space,
@@ -378,7 +362,7 @@ def topic_retitle(request, pk):
     topic = _topic_or_404(pk)
     space = topic.forum.space
     if not _may_moderate(request, space):
-        return _refused(request, space=space, reason=MODERATORS_ONLY)
+        return refused(request, space=space, reason=MODERATORS_ONLY)
     form = TopicRetitleForm(
         request.POST if request.method == "POST" else None, initial={"title": topic.title}
     )
@@ -386,7 +370,7 @@ def topic_retitle(request, pk):
         try:
             services.topic_retitle(topic=topic, by=request.user, title=form.cleaned_data["title"])
         except services.PermissionRefused as refusal:
-            return _refused(request, space=space, reason=str(refusal))
+            return refused(request, space=space, reason=str(refusal))
         except services.ActionRefused as refusal:
             form.add_error("title", str(refusal))
         else:
@@ -408,9 +392,9 @@ def topic_retitle(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_suspend(request, slug, user_id):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     if not _may_moderate(request, space):
-        return _refused(request, space=space, reason=MODERATORS_ONLY)
+        return refused(request, space=space, reason=MODERATORS_ONLY)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), space=space, user_id=user_id
     )
@@ -435,7 +419,7 @@ def member_suspend(request, slug, user_id):
                 reason=form.cleaned_data["reason"],
             )
         except services.PermissionRefused as refusal:
-            return _refused(request, space=space, reason=str(refusal))
+            return refused(request, space=space, reason=str(refusal))
         except services.ActionRefused as refusal:
             form.add_error(None, str(refusal))
         else:

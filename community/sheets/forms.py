@@ -3,7 +3,7 @@
 from django import forms
 from taggit.utils import parse_tags
 
-from community.sheets.services import Step
+from community.sheets.services import REVIEW_COMMENT_MAX_LENGTH, Step
 from portal.forms import DsfrForm
 from portal.people.models import Operator
 
@@ -134,7 +134,7 @@ class SheetReviewForm(DsfrForm):
 
     comment = _text(
         "Commentaire pour l'auteur ou l'autrice",
-        max_length=2000,
+        max_length=REVIEW_COMMENT_MAX_LENGTH,
         required=False,
         rows=4,
         help_text="Obligatoire pour demander des modifications : dites ce qu'il faut revoir. "

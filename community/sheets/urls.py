@@ -7,7 +7,6 @@ The sheets themselves are Wagtail pages under /fiches-pratiques/.
 from django.urls import path
 
 from community.sheets import views
-from community.watching.urls import urlpatterns as watching_urlpatterns
 
 urlpatterns = [
     path("fiches/", views.sheets, name="sheets"),
@@ -16,6 +15,4 @@ urlpatterns = [
     path("<slug:slug>/proposer-une-fiche/", views.sheet_propose, name="sheet_propose"),
     path("<slug:slug>/fiches/a-relire/", views.review_queue, name="sheet_review_queue"),
     path("<slug:slug>/fiches/a-relire/<int:pk>/", views.review_sheet, name="sheet_review"),
-    # The e-mails' unwatch links ride on this list: community/urls.py already joins it.
-    *watching_urlpatterns,
 ]

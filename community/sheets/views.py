@@ -10,18 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
-from community import selectors as community_selectors
-from community.models import PracticeSheetPage, Space
+from community.models import PracticeSheetPage
+from community.responses import refused, space_or_404
 from community.services import ActionRefused
 from community.sheets import selectors, services
 from community.sheets.forms import SheetProposalForm, SheetReviewForm
-
-
-def _space_or_404(slug: str) -> Space:
-    space = community_selectors.space_by_slug(slug)
-    if space is None:
-        raise Http404
-    return space
 
 
 @require_GET
@@ -46,7 +39,7 @@ def _proposal_page(request, space, form, *, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def sheet_propose(request, slug):
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     membership = permissions.membership_of(user=request.user, space=space)
     refusal = permissions.post_refusal(user=request.user, space=space, membership=membership)
     if refusal:
@@ -111,23 +104,14 @@ def sheet_useful(request, pk):
 # --- Review by the space's animateurs ---------------------------------------------------------
 
 
-def _refused(request, space, reason):
-    return render(
-        request,
-        "community/refused.html",
-        {"space": space, "reason": reason, "title": f"Accès refusé — {space.name}"},
-        status=403,
-    )
-
-
 def _reviewer_space(request, slug):
     """The space and, for those who may not review its sheets, the refusal page."""
-    space = _space_or_404(slug)
+    space = space_or_404(slug)
     membership = permissions.membership_of(user=request.user, space=space)
     refusal = permissions.sheet_review_refusal(
         user=request.user, space=space, membership=membership
     )
-    return space, (_refused(request, space, refusal) if refusal else None)
+    return space, (refused(request, space=space, reason=refusal) if refusal else None)
 
 
 @login_required

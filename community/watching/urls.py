@@ -1,8 +1,5 @@
-"""The unwatch links of the notification e-mails (namespace "community").
-
-Joined to community.urls through community.sheets.urls, whose list community/urls.py
-already concatenates; "ne-plus-suivre" is a fixed prefix that no territory uses.
-"""
+"""The unwatch links of the notification e-mails (namespace "community", joined in
+community/urls.py); "ne-plus-suivre" is a fixed prefix that no territory uses."""
 
 from django.urls import path
 
