@@ -24,9 +24,10 @@ def may_use_admin(user) -> bool:
 
 
 class AdminUsersOnly:
-    def get_valid_recipients(self, instance, **kwargs):
+    # Before Wagtail reads (and creates) each recipient's UserProfile for their choices.
+    def get_recipient_users(self, instance, **kwargs):
         return {
-            user for user in super().get_valid_recipients(instance, **kwargs) if may_use_admin(user)
+            user for user in super().get_recipient_users(instance, **kwargs) if may_use_admin(user)
         }
 
 

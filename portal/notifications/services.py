@@ -52,12 +52,9 @@ def notify(
         notification.target_content_type = ContentType.objects.get_for_model(target)
         notification.target_object_id = str(target.pk)
     with transaction.atomic():
-        delivery = notification_delivery(user=recipient, kind=kind)
-        if (
-            not email
-            or delivery == Delivery.NEVER
-            or notification_email_address(user=recipient) is None
-        ):
+        # email=False (someone who sees it live): no need to read their preference.
+        delivery = notification_delivery(user=recipient, kind=kind) if email else Delivery.NEVER
+        if delivery == Delivery.NEVER or notification_email_address(user=recipient) is None:
             notification.email_state = Notification.EmailState.SKIPPED
         else:
             notification.email_batch = _batch_join(user=recipient, mode=delivery)
