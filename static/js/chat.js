@@ -146,7 +146,7 @@ class ChatPanel {
     this.bindForm();
     this.bindList();
     this.bindReport();
-    setInterval(() => this.expireEditButtons(), 30_000);
+    if (this.mayPost) setInterval(() => this.expireEditButtons(), 30_000);
     this.heardAt = 0; // when the server last sent a frame
     this.pingedAt = 0;
     setInterval(() => this.checkAlive(), 5_000);
@@ -218,9 +218,7 @@ class ChatPanel {
       if (this.inflight.action.kind !== "message") this.queue.unshift(this.inflight.action);
       this.inflight = null;
     }
-    for (const typer of this.typers.values()) clearTimeout(typer.timer);
-    this.typers.clear();
-    this.renderTyping();
+    for (const id of [...this.typers.keys()]) this.stopTyping(id);
     this.online.clear();
     this.renderOnline();
     const reason = CLOSED_FOR_GOOD[event.code];
@@ -297,7 +295,7 @@ class ChatPanel {
     // (Only to messages shown: older ones load as they are now.)
     for (const change of (frame.changes || []).filter((c) => this.messages.has(c.id))) {
       if (change.type === "deleted") this.markDeleted(change.id);
-      else this.batchInsert(() => this.upsert(change));
+      else this.upsert(change); // shown already: nothing is inserted
     }
     if (typeof frame.change === "number") this.change = frame.change;
     const missing = this.highest() > this.base;
@@ -358,10 +356,7 @@ class ChatPanel {
     if (!author.id || author.id === this.me) return;
     const previous = this.typers.get(author.id);
     if (previous) clearTimeout(previous.timer);
-    const timer = setTimeout(() => {
-      this.typers.delete(author.id);
-      this.renderTyping();
-    }, TYPING_SHOWN);
+    const timer = setTimeout(() => this.stopTyping(author.id), TYPING_SHOWN);
     this.typers.set(author.id, { name: author.name, timer });
     this.renderTyping();
   }
@@ -522,7 +517,7 @@ class ChatPanel {
       list.append(item);
     };
     if (mine) {
-      if (this.mayPost && Date.now() - created.getTime() < this.editWindow) {
+      if (this.mayPost && !this.editExpired(li)) {
         button("edit", "Modifier", ` votre message de ${time}`, "fr-icon-edit-line");
       }
       button("delete", "Supprimer", ` votre message de ${time}`, "fr-icon-delete-line");
@@ -537,11 +532,14 @@ class ChatPanel {
   }
 
   expireEditButtons() {
-    for (const li of this.messages.values()) {
-      const edit = li.querySelector('[data-chat-action="edit"]');
-      if (!edit || edit === document.activeElement) continue;
-      if (Date.now() - new Date(li.dataset.created).getTime() >= this.editWindow) edit.closest("li").remove();
+    for (const edit of this.list.querySelectorAll('[data-chat-action="edit"]')) {
+      const li = edit.closest("li[data-id]");
+      if (edit !== document.activeElement && this.editExpired(li)) edit.closest("li").remove();
     }
+  }
+
+  editExpired(li) {
+    return Date.now() - new Date(li.dataset.created).getTime() >= this.editWindow;
   }
 
   isAtBottom() {
@@ -782,7 +780,7 @@ class ChatPanel {
   }
 
   openEditor(li, id) {
-    if (Date.now() - new Date(li.dataset.created).getTime() >= this.editWindow) {
+    if (this.editExpired(li)) {
       this.note("Un message se modifie dans les 15 minutes qui suivent son envoi.");
       li.querySelector('[data-chat-action="edit"]')?.closest("li").remove();
       li.tabIndex = -1;
