@@ -64,11 +64,16 @@ class Room:
         broadcast(self.connections, frame)
 
     async def subscribe(self) -> None:
+        """Subscribed when it returns; the room then hears the channel in a task."""
         pubsub = self.redis.pubsub()
         await pubsub.subscribe(self.channel)
-        async for message in pubsub.listen():
-            if message["type"] == "message":
-                self.deliver(message["data"].decode())
+
+        async def listen() -> None:
+            async for message in pubsub.listen():
+                if message["type"] == "message":
+                    self.deliver(message["data"].decode())
+
+        self.listener = asyncio.create_task(listen())  # lives with the process
 
     async def publish(self, author: dict, body: str, client_id: str) -> None:
         # The frame around its number, as the portal's frames.message_payload has it.
@@ -105,12 +110,12 @@ async def main(port: int, redis_url: str | None, prefix: str, deflate: bool) -> 
         if room is None:
             room = rooms[slug] = Room(slug, redis_url, prefix)
             if room.redis is not None:
-                asyncio.create_task(room.subscribe())  # noqa: RUF006 — lives with the process
-                await asyncio.sleep(0.05)
+                await room.subscribe()
         number = next(authors)
         author = {"id": number, "name": f"Anonyme {number}", "operator": ""}
-        history = [json.loads(frame) for frame in room.history]
-        await websocket.send(encode({"type": "history", "messages": history, "more": False}))
+        # The stored frames as they are, inside the history frame.
+        history = '{"type":"history","messages":[' + ",".join(room.history) + '],"more":false}'
+        await websocket.send(history)
         await websocket.send(encode({"type": "presence", "online": []}))
         room.connections.add(websocket)
         try:

@@ -73,6 +73,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import run as http_bench  # noqa: E402 (bench/run.py: the HTTP benchmark's settings)
+
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 
@@ -477,26 +480,13 @@ def pg_admin(sql: str) -> None:
 
 
 def bench_env(var_dir: Path, database_url: str, prefix: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-" + "x" * 40,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "SECURE_COOKIES": "0",
-            "VAR_DIR": str(var_dir),
-            "STATIC_ROOT": str(var_dir / "static"),
-            "LOG_LEVEL": "WARNING",
-            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
-            "CACHE_KEY_PREFIX": prefix,
-            "PYTHONUNBUFFERED": "1",
-        }
+    return http_bench.bench_env(
+        var_dir,
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=prefix,
+        PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 def redis_cleanup(prefix: str) -> None:

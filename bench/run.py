@@ -66,7 +66,9 @@ def load_extra_scenarios(env: dict) -> list:
     ]
 
 
-def bench_env(var_dir: Path) -> dict:
+def bench_env(var_dir: Path, **overrides: str) -> dict:
+    """The portal in production mode on this machine, with throw-away state in var_dir
+    (bench/chat.py adds its database and Redis through `overrides`)."""
     env = dict(os.environ)
     env.update(
         {
@@ -83,6 +85,7 @@ def bench_env(var_dir: Path) -> dict:
             "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         }
     )
+    env.update(overrides)
     env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
     return env
 
