@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from community.models import (
@@ -124,5 +124,9 @@ def space_forums(*, space: Space) -> list[Forum]:
 
 
 def open_report_count(*, space: Space) -> int:
-    """For a badge next to the queue's link (animateurs only)."""
-    return Report.objects.filter(post__topic__forum__space=space, status=Report.Status.OPEN).count()
+    """For a badge next to the queue's link (animateurs only): forum posts and chat
+    messages alike, as the queue lists both."""
+    return Report.objects.filter(
+        Q(post__topic__forum__space=space) | Q(chat_message__room__space=space),
+        status=Report.Status.OPEN,
+    ).count()

@@ -37,6 +37,14 @@ def _handle(user, report, decision):
     )
 
 
+def test_reported_chat_message_counts_in_the_badge_of_the_queue(open_cast, reported, nord):
+    from community.moderation.selectors import open_report_count
+
+    assert open_report_count(space=nord) == 1
+    _handle(open_cast.animator, reported[1], "dismissed")
+    assert open_report_count(space=nord) == 0
+
+
 def test_reported_chat_message_appears_in_its_space_queue(open_cast, reported):
     response = client_for(open_cast.animator).get(
         reverse("community:moderation_queue", kwargs={"slug": "nord"})
