@@ -6,7 +6,10 @@ class AcademyConfig(AppConfig):
     verbose_name = "Académie"
 
     def ready(self):
-        from academy import notifications  # noqa: F401 — registers the notification kinds
+        from academy import (
+            notifications,  # noqa: F401 — registers the notification kinds
+            signals,  # noqa: F401 — approving a course approves its plan
+        )
         from academy.personal_data import export
         from portal.people.personal_data import register_exporter
 

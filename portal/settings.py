@@ -329,6 +329,7 @@ WAGTAIL_SITE_NAME = "Académie & Communauté France Travail"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.admin_forms.AdminLoginForm"
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         # PostgreSQL full-text search with the French configuration on PostgreSQL,

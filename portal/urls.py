@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap as sitemap_xml
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
+from portal.sitemaps import SITEMAPS
 
 
 def _superuser_only(request):
@@ -29,6 +31,8 @@ urlpatterns = [
     path("mon-espace/notifications/", include("portal.notifications.urls")),
     path("recherche/", views.search, name="search"),
     path("plan-du-site/", views.sitemap, name="footer-sitemap"),
+    path("sitemap.xml", sitemap_xml, {"sitemaps": SITEMAPS}, name="sitemap-xml"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
 ]

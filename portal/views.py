@@ -46,3 +46,20 @@ def search(request):
 def sitemap(request):
     pages = ContentPage.objects.live().public().order_by("title").only("title", "url_path", "slug")
     return render(request, "portal/sitemap.html", {"pages": pages, "title": "Plan du site"})
+
+
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /django-admin/
+Disallow: /comptes/
+Disallow: /mon-espace/
+Disallow: /recherche/
+Sitemap: {sitemap}
+"""
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read the public pages; accounts, search and the admin are not theirs."""
+    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    return HttpResponse(ROBOTS.format(sitemap=sitemap_url), content_type="text/plain")

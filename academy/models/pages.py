@@ -159,10 +159,22 @@ class ModulePage(Page):
         verbose_name = "module"
 
     def serve(self, request, *args, **kwargs):
-        # A module is a heading of the course plan, not a page of its own.
+        # A module is a heading of the course plan, not a page of its own; its
+        # preview in the admin shows the module as the course plan will.
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
         from django.shortcuts import redirect
 
         return redirect(self.get_parent().url + f"#module-{self.pk}")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        course = lessons = None
+        if self.path:  # a module previewed before its first save is not in the tree yet
+            course = CoursePage.objects.ancestor_of(self).first()
+            lessons = LessonPage.objects.child_of(self).order_by("path")
+        context.update(course=course, lessons=lessons)
+        return context
 
 
 class LessonPage(Page):

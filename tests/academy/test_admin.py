@@ -10,6 +10,13 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import (
+    GroupApprovalTask,
+    TaskState,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import (
     nested_form_data,
@@ -212,7 +219,7 @@ def test_editor_submits_a_course_and_a_moderator_approval_publishes_it(
     assert not page.live
     assert page.workflow_in_progress
     task_state = page.current_workflow_task_state
-    assert task_state.task.name == "Moderators approval"
+    assert task_state.task.name == "Validation par les modérateurs"
 
     response = _client(moderator).post(
         reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]),
@@ -250,6 +257,105 @@ def test_editor_cannot_approve_their_own_submission(draft_course, editor):
 
     page = CoursePage.objects.get(pk=draft_course.pk)
     assert not page.live and page.workflow_in_progress
+
+
+def _submit(page, user):
+    """Save a revision and submit it to the page's workflow, as the admin's button does."""
+    page.save_revision(user=user)
+    page.get_workflow().start(page, user)
+    return page
+
+
+def _approve(client, page):
+    task_state = type(page).objects.get(pk=page.pk).current_workflow_task_state
+    return client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]),
+        {"comment": "Relu."},
+    )
+
+
+@pytest.fixture
+def draft_plan(draft_course):
+    """The draft course with one draft module and one draft lesson under it."""
+    module = ModulePage(title="Les dispositifs", slug="les-dispositifs", live=False)
+    draft_course.add_child(instance=module)
+    lesson = LessonPage(
+        title="Le compte personnel de formation",
+        slug="le-cpf",
+        live=False,
+        body=[("text", rich_text("<p>Le CPF finance…</p>"))],
+    )
+    module.add_child(instance=lesson)
+    return draft_course, module, lesson
+
+
+def test_approving_a_course_publishes_its_modules_and_lessons_waiting_in_moderation(
+    draft_plan, editor, moderator
+):
+    course, module, lesson = draft_plan
+    for page in (course, module, lesson):
+        _submit(page, editor)
+
+    response = _approve(_client(moderator), course)
+
+    assert response.status_code == 302
+    for page in (course, module, lesson):
+        page = type(page).objects.get(pk=page.pk)
+        assert page.live, page.title
+        assert not page.workflow_in_progress, page.title
+        assert page.live_revision.user == editor
+    comments = TaskState.objects.filter(
+        workflow_state__object_id=str(lesson.pk), status=TaskState.STATUS_APPROVED
+    ).values_list("comment", flat=True)
+    assert list(comments) == [f"Approuvé avec la formation « {course.title} »."]
+
+
+def test_approving_a_course_leaves_unsubmitted_drafts_unpublished(draft_plan, editor, moderator):
+    course, module, lesson = draft_plan
+    _submit(course, editor)
+    _submit(module, editor)
+
+    _approve(_client(moderator), course)
+
+    assert ModulePage.objects.get(pk=module.pk).live
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert not lesson.live and not lesson.workflow_in_progress
+
+
+def test_approving_a_course_leaves_a_descendant_whose_task_the_moderator_cannot_approve(
+    draft_plan, editor, moderator
+):
+    course, module, _lesson = draft_plan
+    reviewers = Group.objects.create(name="Relecteurs juridiques")
+    task = GroupApprovalTask.objects.create(name="Relecture juridique")
+    task.groups.add(reviewers)
+    workflow = Workflow.objects.create(name="Relecture juridique")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(page=module, workflow=workflow)
+    for page in (course, module):
+        _submit(page, editor)
+
+    _approve(_client(moderator), course)
+
+    assert CoursePage.objects.get(pk=course.pk).live
+    module = ModulePage.objects.get(pk=module.pk)
+    assert not module.live
+    assert module.current_workflow_task.name == "Relecture juridique"
+
+
+def test_rejecting_a_course_leaves_its_plan_in_moderation(draft_plan, editor, moderator):
+    course, module, _lesson = draft_plan
+    for page in (course, module):
+        _submit(page, editor)
+    task_state = CoursePage.objects.get(pk=course.pk).current_workflow_task_state
+
+    _client(moderator).post(
+        reverse("wagtailadmin_pages:workflow_action", args=[course.pk, "reject", task_state.pk]),
+        {"comment": "À reprendre."},
+    )
+
+    module = ModulePage.objects.get(pk=module.pk)
+    assert not module.live and module.workflow_in_progress
 
 
 # --- Enrolment figures ----------------------------------------------------------------------
