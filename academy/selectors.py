@@ -173,6 +173,7 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         enrolment = Enrolment.objects.filter(user=user, course=course, active=True).first()
         completed = LessonProgress.objects.filter(user=user, lesson=lesson).exists()
     quiz = lesson.quiz
+    quiz_submission = None
     if quiz is not None:
         attempts = (
             list(QuizAttempt.objects.filter(user=user, lesson=lesson, quiz_id=quiz.id))
@@ -195,6 +196,9 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
             "last_result": last_result,
             "passed": completed,
         }
+        if last is not None and last_result is not None and not last.passed:
+            # A failed attempt's answers come back ticked: the learner corrects, not retypes.
+            quiz_submission = last.answers
     return {
         "course": course,
         "outline": outline,
@@ -205,6 +209,7 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         "enrolment": enrolment,
         "lesson_completed": completed,
         "quiz_state": quiz_state,
+        "quiz_submission": quiz_submission,
     }
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
         "academie/lecons/<int:lesson_id>/terminer/", views.lesson_complete, name="lesson_complete"
     ),
     path("academie/lecons/<int:lesson_id>/quiz/", views.quiz_submit, name="quiz_submit"),
+    path("academie/certificats/", views.certificate_lookup, name="certificate_lookup"),
     path("academie/certificats/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path(
         "academie/certificats/<str:code>/pdf/",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from academy import permissions, selectors, services
 from academy.calendar import session_calendar
 from academy.certificates import certificate_pdf
+from academy.forms import CertificateLookupForm
 from academy.models import (
     CalendarFeed,
     Certificate,
@@ -106,11 +107,44 @@ def quiz_submit(request, lesson_id):
 
 @require_GET
 def certificate_verify(request, code):
-    certificate = get_object_or_404(Certificate.objects.select_related(None), code=code)
+    certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None:
+        return _certificate_lookup_page(request, code=code, status=404)
     return render(
         request,
         "academy/certificate_verify.html",
         {"certificate": certificate, "title": "Vérification d'une attestation"},
+    )
+
+
+@require_GET
+def certificate_lookup(request):
+    """Type (or paste) a verification code; a known one leads to its verification page."""
+    if "code" not in request.GET:
+        return _certificate_lookup_page(request, form=CertificateLookupForm())
+    form = CertificateLookupForm(request.GET)
+    if form.is_valid():
+        code = form.cleaned_data["code"]
+        if Certificate.objects.filter(code=code).exists():
+            return redirect("academy:certificate_verify", code=code)
+        return _certificate_lookup_page(request, code=code, status=404)
+    return _certificate_lookup_page(request, form=form)
+
+
+def _certificate_lookup_page(request, *, form=None, code=None, status=200):
+    if code is not None:
+        form = CertificateLookupForm({"code": code})
+        form.is_valid()
+        form.add_error(
+            "code",
+            f"Aucune attestation ne porte le code « {code} ». Vérifiez-le sur l'attestation : "
+            "les majuscules et les minuscules comptent.",
+        )
+    return render(
+        request,
+        "academy/certificate_lookup.html",
+        {"form": form, "title": "Vérifier une attestation"},
+        status=status,
     )
 
 

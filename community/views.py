@@ -116,7 +116,6 @@ def members(request, slug):
     filters = form.filters() if form.is_bound else {"operator_slug": "", "structure": ""}
     paginator = Paginator(selectors.space_members(space=space, **filters), MEMBERS_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    page_obj.pages_list = paginator.get_elided_page_range(page_obj.number)
     return render(
         request,
         "community/members.html",

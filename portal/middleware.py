@@ -1,4 +1,7 @@
+import logging
+
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.http import HttpResponseServerError
 
 # Wagtail's admin still ships inline <script> (inline panels, date pickers):
 # its pages get a policy that allows them; every public page keeps the strict
@@ -13,3 +16,39 @@ class PortalCSPMiddleware(CSPMiddleware):
         if request.path.startswith(ADMIN_PREFIX):
             parts.replace = {**(parts.replace or {}), **ADMIN_SCRIPT_SRC}
         return parts
+
+
+class PortalErrorPagesMiddleware:
+    """The portal's French 404 and 500 pages also under DEBUG, the embedded default.
+
+    With DEBUG on, Django answers a 404 with its English technical page listing the
+    routes, and a crash with its traceback page: that is what a person trying
+    `make run` met. Here the portal's own pages answer, as in production; the
+    traceback of a crash is still logged. DJANGO_DEBUG_PAGES=1 gives Django's
+    pages back to a developer who wants them. First in MIDDLEWARE, so it is the
+    last to see an exception: allauth and the others handle theirs first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.conf import settings
+        from django.core.exceptions import PermissionDenied, SuspiciousOperation
+        from django.http import Http404
+        from django.shortcuts import render
+        from django.template.loader import render_to_string
+
+        if not settings.DEBUG or settings.DJANGO_DEBUG_PAGES:
+            return None
+        if isinstance(exception, Http404):
+            return render(request, "404.html", {"title": "Page non trouvée"}, status=404)
+        if isinstance(exception, PermissionDenied | SuspiciousOperation):
+            return None  # Django's own 403 and 400 handling stays
+        logging.getLogger("django.request").exception(
+            "Erreur interne : %s", request.path, exc_info=exception
+        )
+        return HttpResponseServerError(render_to_string("500.html"))

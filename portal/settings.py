@@ -104,7 +104,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
 ]
 
+# Under DEBUG, the portal's 404 and 500 pages still answer (portal.middleware);
+# DJANGO_DEBUG_PAGES=1 brings back Django's technical pages.
+DJANGO_DEBUG_PAGES = env_bool("DJANGO_DEBUG_PAGES", False)
+
 MIDDLEWARE = [
+    "portal.middleware.PortalErrorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -91,13 +91,6 @@ def _quote_initial(post: Post) -> str:
     return f"> {author} a écrit :\n" + "\n".join(f"> {line}" for line in lines) + "\n\n"
 
 
-def _paginate(paginator: Paginator, number):
-    page_obj = paginator.get_page(number)
-    # What django-dsfr's pagination tag lists.
-    page_obj.pages_list = paginator.get_elided_page_range(page_obj.number)
-    return page_obj
-
-
 def _post_or_404(request, pk: int) -> tuple[Post, _Access]:
     """A post this user may see, with the user's standing in its space."""
     post = selectors.post_with_context(pk=pk)
@@ -131,7 +124,7 @@ def forum(request, slug, forum):
         ),
         selectors.TOPICS_PER_PAGE,
     )
-    page_obj = _paginate(paginator, request.GET.get("page"))
+    page_obj = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "community/forums/forum.html",
@@ -236,7 +229,7 @@ def _topic_page(request, topic, access: _Access, *, reply_form=None, error=None,
     page = request.GET.get("page")
     if reply_form is not None:
         page = paginator.num_pages  # a refused reply comes back under the latest posts
-    page_obj = _paginate(paginator, page)
+    page_obj = paginator.get_page(page)
     posts = list(page_obj.object_list)
     for post in posts:
         post.content_visible = permissions.may_see_post_content(

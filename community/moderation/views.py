@@ -111,7 +111,6 @@ def log(request, slug):
         return refused(request, space=space, reason=MODERATORS_ONLY)
     paginator = Paginator(selectors.moderation_log(space=space), LOG_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    page_obj.pages_list = paginator.get_elided_page_range(page_obj.number)
     return render(
         request,
         "community/moderation/log.html",

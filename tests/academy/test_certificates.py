@@ -145,3 +145,52 @@ def test_verification_codes_are_long_random_and_distinct(certificate, tree):
 
 def test_verification_page_is_get_only(certificate, client):
     assert client.post(_verify_url(certificate)).status_code == 405
+
+
+LOOKUP = "/academie/certificats/"
+
+
+def test_lookup_page_offers_a_form_to_type_a_code(client, site_root):
+    response = client.get(LOOKUP)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Vérifier une attestation</h1>" in html
+    assert 'name="code"' in html and "Code de vérification" in html
+
+
+def test_a_typed_code_leads_to_its_verification_page(certificate, client):
+    response = client.get(LOOKUP, {"code": f"  {certificate.code} "})
+
+    assert response.status_code == 302
+    assert response["Location"] == _verify_url(certificate)
+
+
+def test_a_pasted_verification_address_is_understood(certificate, client):
+    url = f"https://academie.example.fr{_verify_url(certificate)}"
+
+    response = client.get(LOOKUP, {"code": url})
+
+    assert response["Location"] == _verify_url(certificate)
+
+
+def test_an_unknown_code_is_told_in_french_and_kept_in_the_field(client, site_root):
+    response = client.get(LOOKUP, {"code": "AbCdEf123"})
+
+    assert response.status_code == 404
+    text = page_text(response)
+    assert "Aucune attestation ne porte le code « AbCdEf123 »" in text
+    assert 'value="AbCdEf123"' in response.content.decode()
+
+
+def test_an_empty_or_malformed_code_is_refused_in_french(client, site_root):
+    assert "Saisissez le code de vérification" in page_text(client.get(LOOKUP, {"code": ""}))
+    text = page_text(client.get(LOOKUP, {"code": "pas un code !"}))
+    assert "n'a pas la forme d'un code de vérification" in text
+
+
+def test_an_unknown_code_in_the_address_shows_the_lookup_form(client, site_root):
+    response = client.get(reverse("academy:certificate_verify", args=["inconnu"]))
+
+    assert response.status_code == 404
+    assert "Aucune attestation ne porte le code « inconnu »" in page_text(response)

@@ -125,6 +125,22 @@ def test_failing_the_quiz_records_a_failed_attempt_and_shows_the_feedback(
     assert "Valider mes réponses" in quiz
 
 
+def test_after_a_failed_attempt_the_form_comes_back_with_the_learner_s_answers_ticked(
+    tree, enrolled, learner_client
+):
+    lesson = tree.quiz_lesson
+    ids = quiz_ids(lesson)
+    chosen = ids.wrong()
+    _submit(learner_client, lesson, chosen)
+
+    html = learner_client.get(lesson.url).content.decode()
+
+    for question_id, answer_ids in chosen.items():
+        for answer_id in answer_ids:
+            assert f'id="a-{answer_id}" name="q-{question_id}" value="{answer_id}" checked' in html
+    assert html.count(" checked>") == sum(len(a) for a in chosen.values())
+
+
 def test_once_attempts_are_exhausted_a_submission_is_refused_and_not_recorded(
     tree, enrolled, learner_client
 ):

@@ -98,6 +98,7 @@ def test_open_space_sheet_is_read_by_anyone(sheets):
     assert JOB_DATING in text
     assert "Choisir les offres" in text
     assert "Demandeurs d'emploi de moins de 26 ans" in text
+    assert "The body of a sheet" not in text  # a template comment is never printed
 
 
 @pytest.mark.parametrize(
