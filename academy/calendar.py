@@ -1,13 +1,16 @@
 """iCalendar (.ics) for sessions, built with the icalendar library."""
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from academy.models import CourseSession
 
 
-def session_calendar(sessions: list[CourseSession], *, include_links: bool, name: str) -> bytes:
+def session_calendar(
+    sessions: list[CourseSession], *, include_links: bool, name: str, base_url: str
+) -> bytes:
+    """`base_url` is the scheme and host the request came by: the links in the file
+    lead back to the portal under the name the person reached it with."""
     calendar = Calendar()
     calendar.add("prodid", "-//Académie France Travail//Sessions//FR")
     calendar.add("version", "2.0")
@@ -25,7 +28,7 @@ def session_calendar(sessions: list[CourseSession], *, include_links: bool, name
         event.add("dtstart", session.starts_at)
         event.add("dtend", session.ends_at)
         event.add("summary", f"{session.course.title} ({session.get_format_display()})")
-        url = settings.SITE_URL + session.get_absolute_url()
+        url = base_url.rstrip("/") + session.get_absolute_url()
         description = [f"Formateur ou formatrice : {session.trainer}", f"Détails : {url}"]
         if session.format == CourseSession.Format.ONSITE:
             event.add("location", session.place)

@@ -243,6 +243,7 @@ def session_ics(request, pk):
             user=request.user, session=session, registration=registration
         ),
         name=session.course.title,
+        base_url=request.build_absolute_uri("/"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
@@ -259,7 +260,12 @@ def calendar_feed(request, token):
             course__live=True,
         ).select_related("course")
     )
-    body = session_calendar(sessions, include_links=True, name="Mes sessions — Académie")
+    body = session_calendar(
+        sessions,
+        include_links=True,
+        name="Mes sessions — Académie",
+        base_url=request.build_absolute_uri("/"),
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

@@ -54,3 +54,17 @@ def export(user) -> dict:
             for r in Report.objects.filter(reporter=user)
         ],
     }
+
+
+def erase(user) -> None:
+    """Before the account goes: leave its spaces, so that each space's member count
+    (denormalised on Space) agrees with its directory. Posts and chat messages stay,
+    without author ("Compte supprimé"): the conversations others joined keep their sense."""
+    from community.models import Space
+    from community.services import refresh_member_count
+
+    memberships = Membership.objects.filter(user=user)
+    space_ids = list(memberships.values_list("space_id", flat=True))
+    memberships.delete()
+    for space in Space.objects.filter(pk__in=space_ids):
+        refresh_member_count(space)

@@ -4,6 +4,8 @@ Each app that stores personal data registers an exporter (a function
 user -> dict) from its AppConfig.ready(); the export gathers them all.
 Erasure deletes the account: rows that belong to the person cascade, rows
 they only touched (pages they edited, notifications they caused) keep no link.
+An app whose figures depend on the person's rows registers an eraser (a
+function user -> None), run in the same transaction just before the deletion.
 """
 
 from collections.abc import Callable
@@ -12,10 +14,15 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 EXPORTERS: dict[str, Callable] = {}
+ERASERS: dict[str, Callable] = {}
 
 
 def register_exporter(section: str, exporter: Callable) -> None:
     EXPORTERS[section] = exporter
+
+
+def register_eraser(section: str, eraser: Callable) -> None:
+    ERASERS[section] = eraser
 
 
 def _profile(user) -> dict:
@@ -47,4 +54,6 @@ def personal_data_export(*, user) -> dict:
 
 @transaction.atomic
 def account_erase(*, user) -> None:
+    for eraser in ERASERS.values():
+        eraser(user)
     user.delete()

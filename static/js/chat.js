@@ -39,13 +39,23 @@ const CLOSED_FOR_GOOD = {
   4400: "Cette discussion n'existe pas ou plus.",
 };
 
-const longDate = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+// Times read in the portal's time zone (settings.TIME_ZONE, given by the panel's
+// data-chat-time-zone), like every other time of the portal, whatever the browser's.
+let longDate = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+let clock = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
-function hourMinute(date) {
-  return `${String(date.getHours()).padStart(2, "0")}h${String(date.getMinutes()).padStart(2, "0")}`;
+function useTimeZone(timeZone) {
+  if (!timeZone) return;
+  longDate = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone });
+  clock = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
 }
 
-// As the server renders it: "12 mars 2025 à 14h05" (here in the reader's time zone).
+function hourMinute(date) {
+  const parts = Object.fromEntries(clock.formatToParts(date).map((part) => [part.type, part.value]));
+  return `${parts.hour}h${parts.minute}`;
+}
+
+// As the server renders it: "12 mars 2025 à 14h05".
 function formatCreated(iso) {
   const date = new Date(iso);
   return `${longDate.format(date)} à ${hourMinute(date)}`;
@@ -88,6 +98,7 @@ class ChatPanel {
   constructor(root) {
     this.root = root;
     this.slug = root.dataset.chatRoom;
+    useTimeZone(root.dataset.chatTimeZone);
     this.me = Number(root.dataset.chatUser);
     this.moderator = root.dataset.chatModerator === "true";
     this.mayPost = root.dataset.chatMayPost === "true";

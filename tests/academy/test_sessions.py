@@ -227,6 +227,18 @@ def test_the_ics_of_a_session_describes_it_and_holds_the_link_for_participants_o
         assert session.visio_url not in str(event["DESCRIPTION"])
 
 
+def test_the_ics_links_back_to_the_portal_under_the_host_of_the_request(session, client, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "academie.example.fr"]
+    url = reverse("academy:session_ics", args=[session.pk])
+
+    (event,) = _events(client.get(url, HTTP_HOST="academie.example.fr").content)
+
+    assert str(event["URL"]) == f"http://academie.example.fr{session.get_absolute_url()}"
+    assert f"Détails : http://academie.example.fr{session.get_absolute_url()}" in str(
+        event["DESCRIPTION"]
+    )
+
+
 # --- The personal calendar feed -------------------------------------------------------------
 
 

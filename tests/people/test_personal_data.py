@@ -59,3 +59,27 @@ def test_missing_confirmation_erases_nothing(client):
     response = client.post("/mon-espace/donnees/", {"password": DEFAULT_PASSWORD})
     assert "Cochez la case pour confirmer" in response.content.decode()
     assert User.objects.filter(pk=member.pk).exists()
+
+
+def test_erasing_an_account_keeps_each_space_s_member_count_true_to_its_directory(client):
+    from community.models import Membership, Space
+    from tests.community.factories import MembershipFactory
+
+    nord = Space.objects.get(territory__slug="nord")
+    member = MembershipFactory(space=nord).user
+    MembershipFactory(space=nord)
+    assert Space.objects.get(pk=nord.pk).member_count == 2
+    client.force_login(member)
+
+    client.post("/mon-espace/donnees/", {"password": DEFAULT_PASSWORD, "confirm": "on"})
+
+    nord.refresh_from_db()
+    assert nord.member_count == Membership.objects.filter(space=nord).count() == 1
+
+
+def test_erase_page_says_that_posts_stay_signed_compte_supprime(client):
+    client.force_login(UserFactory())
+
+    html = client.get("/mon-espace/donnees/").content.decode()
+
+    assert "signés « Compte supprimé »" in html

@@ -57,3 +57,16 @@ def test_no_labelled_icon_button_sits_in_a_button_group_that_makes_it_icon_only(
         parser.feed(path.read_text())
         offenders += [f"{path.relative_to(settings.BASE_DIR)}:{line}" for line in parser.offenders]
     assert offenders == []
+
+
+def test_every_table_wraps_its_text():
+    # DSFR table cells do not wrap unless the table is --multiline: a long reason was cut
+    # and the moderation queue's decision buttons sat off-screen.
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for path in TEMPLATES
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        for classes in re.findall(r'class="(fr-table(?: [^"]*)?)"', line)
+        if "fr-table--multiline" not in classes.split()
+    ]
+    assert offenders == []
