@@ -229,6 +229,7 @@ class Proposal:
     status: str
     badge: str
     comment: str = ""
+    may_revise: bool = False  # sent back for changes: its author corrects and resubmits
 
 
 def sheets_proposed_by(*, user) -> list[Proposal]:
@@ -269,8 +270,21 @@ def sheets_proposed_by(*, user) -> list[Proposal]:
             label, badge = "À revoir", "warning"
         else:
             label, badge = "Brouillon", "info"
-        proposals.append(Proposal(sheet=sheet, status=label, badge=badge, comment=comment))
+        proposals.append(
+            Proposal(
+                sheet=sheet,
+                status=label,
+                badge=badge,
+                comment=comment,
+                may_revise=status == WorkflowState.STATUS_NEEDS_CHANGES and not sheet.live,
+            )
+        )
     return proposals
+
+
+def proposal_of(*, user, sheet: PracticeSheetPage) -> Proposal:
+    """Where the review of one of this user's sheets stands."""
+    return next(p for p in sheets_proposed_by(user=user) if p.sheet.pk == sheet.pk)
 
 
 # --- Review by the space's animateurs ----------------------------------------------------------

@@ -10,13 +10,15 @@ Wagtail's workflow API, and the author hears of the decision from our notificati
 See docs/decisions.md, « relecture des fiches par l'animation ».
 """
 
+import re
 from dataclasses import dataclass
+from html import unescape
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape, linebreaks, strip_tags
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
@@ -156,7 +158,17 @@ def sheet_propose(
             "La relecture des fiches n'est pas configurée : contactez l'équipe du portail."
         )
     workflow.start(sheet, user)
+    _notify_reviewers(
+        sheet=sheet,
+        space=space,
+        user=user,
+        title=f"{user.public_name} propose une fiche pratique dans l'espace "
+        f"{space.name} : « {sheet.title} »",
+    )
+    return sheet
 
+
+def _notify_reviewers(*, sheet, space: Space, user, title: str) -> None:
     review_url = reverse("community:sheet_review", kwargs={"slug": space.slug, "pk": sheet.pk})
     for animator in space_animators(space=space):
         notify(
@@ -164,13 +176,103 @@ def sheet_propose(
             kind=SHEET_SUBMITTED,
             target=sheet,
             actor=user,
-            context={
-                "title": f"{user.public_name} propose une fiche pratique dans l'espace "
-                f"{space.name} : « {sheet.title} »",
-                "url": review_url,
-            },
+            context={"title": title, "url": review_url},
         )
-    return sheet
+
+
+def html_to_text(html: str) -> str:
+    """The reverse of text_to_html, to put a sheet's rich text back in a form."""
+    text = re.sub(r"</p>\s*<p[^>]*>", "\n\n", html or "")
+    text = re.sub(r"<br\s*/?>\n?", "\n", text)
+    return unescape(strip_tags(text)).strip()
+
+
+def sheet_form_initial(sheet: PracticeSheetPage) -> dict:
+    """A sheet (its latest revision) as the proposal form's initial values."""
+    steps = []
+    for block in sheet.steps:
+        detail = html_to_text(getattr(block.value["detail"], "source", "") or "")
+        steps.append(block.value["title"] + (f"\n{detail}" if detail else ""))
+    return {
+        "title": sheet.title,
+        "summary": sheet.summary,
+        "context": html_to_text(sheet.context),
+        "target_public": sheet.target_public,
+        "steps": "\n\n".join(steps),
+        "results": html_to_text(sheet.results),
+        "operators": list(sheet.operators.all()),
+        "contact": sheet.contact,
+        "tags": ", ".join(tag.name for tag in sheet.tags.all()),
+    }
+
+
+def sheet_revision_needing_changes(*, user, sheet: PracticeSheetPage):
+    """The workflow state of the author's own sheet sent back for changes, or a refusal."""
+    if sheet.owner_id != user.pk:
+        raise ActionRefused("Seule la personne qui a proposé la fiche peut la corriger.")
+    state = (
+        WorkflowState.objects.for_instance(sheet)
+        .select_for_update()
+        .filter(status=WorkflowState.STATUS_NEEDS_CHANGES)
+        .first()
+    )
+    if state is None:
+        raise ActionRefused(
+            "Cette fiche n'attend pas de modification : elle est en relecture ou déjà publiée."
+        )
+    return state
+
+
+@transaction.atomic
+def sheet_resubmit(
+    *,
+    user,
+    sheet: PracticeSheetPage,
+    title: str,
+    summary: str,
+    context: str,
+    target_public: str,
+    steps: list[Step],
+    results: str = "",
+    operators=(),
+    contact: str = "",
+    tags: list[str] = (),
+) -> PracticeSheetPage:
+    """The author corrects a sheet the review sent back and submits it again: a new
+    revision, the same workflow resumed at the task that asked for changes, and the
+    space's animateurs told."""
+    state = sheet_revision_needing_changes(user=user, sheet=sheet)
+    space = Space.objects.select_related("territory").get(territory_id=sheet.territory_id)
+    membership = permissions.membership_of(user=user, space=space)
+    if not permissions.may_post(user=user, space=space, membership=membership):
+        raise ActionRefused(
+            permissions.post_refusal(user=user, space=space, membership=membership)
+            or "Vous ne pouvez plus proposer de fiche dans cet espace."
+        )
+    draft = sheet.get_latest_revision_as_object()
+    draft.title = draft.draft_title = title.strip()
+    draft.summary = summary.strip()
+    draft.context = text_to_html(context)
+    draft.target_public = target_public.strip()
+    draft.steps = [
+        ("step", {"title": step.title, "detail": text_to_html(step.detail)}) for step in steps
+    ]
+    draft.results = text_to_html(results)
+    draft.contact = contact.strip()
+    draft.operators.set(list(operators))
+    draft.tags.clear()
+    if tags:
+        draft.tags.add(*tags)
+    draft.save_revision(user=user, log_action=True)
+    state.resume(user)
+    _notify_reviewers(
+        sheet=draft,
+        space=space,
+        user=user,
+        title=f"{user.public_name} a corrigé sa fiche pratique « {draft.title} » : "
+        "elle attend votre relecture",
+    )
+    return PracticeSheetPage.objects.get(pk=sheet.pk)
 
 
 REVIEW_DECISIONS = frozenset({"approve", "reject"})

@@ -68,6 +68,47 @@ def sheet_propose(request, slug):
     return redirect("community:my_sheets")
 
 
+def _revision_page(request, sheet, form, comment, *, status=200):
+    return render(
+        request,
+        "community/sheets/sheet_propose.html",
+        {
+            "sheet": sheet,
+            "form": form,
+            "review_comment": comment,
+            "title": f"Corriger ma fiche « {sheet.draft_title} »",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sheet_revise(request, pk):
+    """The author corrects a sheet the review sent back, and submits it again."""
+    sheet = get_object_or_404(PracticeSheetPage, pk=pk, owner=request.user)
+    proposal = selectors.proposal_of(user=request.user, sheet=sheet)
+    if not proposal.may_revise:
+        messages.info(request, "Cette fiche n'attend pas de modification de votre part.")
+        return redirect("community:my_sheets")
+    if request.method == "GET":
+        initial = services.sheet_form_initial(sheet.get_latest_revision_as_object())
+        return _revision_page(request, sheet, SheetProposalForm(initial=initial), proposal.comment)
+    form = SheetProposalForm(request.POST)
+    if not form.is_valid():
+        return _revision_page(request, sheet, form, proposal.comment, status=400)
+    try:
+        sheet = services.sheet_resubmit(user=request.user, sheet=sheet, **form.cleaned_data)
+    except ActionRefused as refusal:
+        form.add_error(None, str(refusal))
+        return _revision_page(request, sheet, form, proposal.comment, status=403)
+    messages.success(
+        request,
+        f"Votre fiche « {sheet.draft_title} » est de nouveau transmise pour relecture.",
+    )
+    return redirect("community:my_sheets")
+
+
 @login_required
 @require_GET
 def my_sheets(request):
