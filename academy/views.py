@@ -17,6 +17,7 @@ from academy.models import (
     Certificate,
     CoursePage,
     CourseSession,
+    Enrolment,
     LessonPage,
     SessionRegistration,
 )
@@ -67,16 +68,38 @@ def course_leave(request, course_id):
 @require_POST
 def lesson_complete(request, lesson_id):
     lesson = _live_page(LessonPage, lesson_id)
+    was_completed = _course_completed(request.user, lesson)
     try:
         services.lesson_complete(user=request.user, lesson=lesson)
     except services.ActionRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(lesson.url)
+    if _tell_course_completed(request, lesson, was_completed):
+        return redirect(services.course_of(lesson).url)
     messages.success(request, "Leçon terminée.")
     context = selectors.lesson_page_context(lesson=lesson, user=request.user)
     if context["next_lesson"] is not None:
         return redirect(context["next_lesson"].url)
     return redirect(context["course"].url)
+
+
+def _course_completed(user, lesson) -> bool:
+    return Enrolment.objects.filter(
+        user=user, course=services.course_of(lesson), completed_at__isnull=False
+    ).exists()
+
+
+def _tell_course_completed(request, lesson, was_completed: bool) -> bool:
+    """Says so when this step completed the course; True if it did."""
+    if was_completed or not _course_completed(request.user, lesson):
+        return False
+    course = services.course_of(lesson)
+    messages.success(
+        request,
+        f"Bravo, vous avez terminé la formation « {course.title} » ! Votre attestation "
+        "est prête : téléchargez-la depuis la page de la formation ou « Mon espace ».",
+    )
+    return True
 
 
 @login_required
@@ -87,6 +110,7 @@ def quiz_submit(request, lesson_id):
     if quiz is None:
         raise Http404
     submission = submission_from_post(request.POST, quiz.value)
+    was_completed = _course_completed(request.user, lesson)
     try:
         result = services.quiz_submit(user=request.user, lesson=lesson, submission=submission)
     except services.ActionRefused as refusal:
@@ -96,6 +120,8 @@ def quiz_submit(request, lesson_id):
         return TemplateResponse(request, lesson.get_template(request), context, status=400)
     if result.passed:
         messages.success(request, f"Quiz réussi avec {result.score} % de bonnes réponses.")
+        if _tell_course_completed(request, lesson, was_completed):
+            return redirect(services.course_of(lesson).url)
     else:
         messages.warning(
             request,

@@ -140,6 +140,56 @@ def test_passing_the_last_quiz_through_the_page_completes_the_course(
     assert reverse("academy:certificate_download", args=[certificate.code]) in html
 
 
+COMPLETED = "Bravo, vous avez terminé la formation"
+
+
+def test_finishing_a_course_with_its_last_quiz_says_so_and_leads_to_the_certificate(
+    tree, enrolled, learner_client
+):
+    services.lesson_complete(user=enrolled, lesson=tree.lessons[0])
+    services.lesson_complete(user=enrolled, lesson=tree.lessons[1])
+    right = quiz_ids(tree.quiz_lesson).right()
+
+    response = learner_client.post(
+        reverse("academy:quiz_submit", args=[tree.quiz_lesson.pk]),
+        {f"q-{q}": a for q, a in right.items()},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == tree.course.url
+    html = page_text(response)
+    assert f"{COMPLETED} « {tree.course.title} »" in html
+    assert "Votre attestation est prête" in html
+
+
+def test_finishing_a_course_with_its_last_lesson_says_so(tree, enrolled, learner_client):
+    services.lesson_complete(user=enrolled, lesson=tree.lessons[0])
+    _pass_quiz(enrolled, tree)
+
+    response = learner_client.post(_done_url(tree.lessons[1]), follow=True)
+
+    assert response.redirect_chain[-1][0] == tree.course.url
+    assert COMPLETED in page_text(response)
+
+
+def test_a_lesson_that_does_not_finish_the_course_says_only_lesson_done(
+    tree, enrolled, learner_client
+):
+    response = learner_client.post(_done_url(tree.lessons[0]), follow=True)
+
+    html = page_text(response)
+    assert "Leçon terminée." in html
+    assert COMPLETED not in html
+
+
+def test_an_optional_lesson_after_completion_does_not_say_it_again(tree, enrolled, learner_client):
+    _complete_required(enrolled, tree)
+
+    response = learner_client.post(_done_url(tree.optional_lesson), follow=True)
+
+    assert COMPLETED not in page_text(response)
+
+
 def test_the_course_page_shows_the_progress_bar_and_resumes_at_the_first_missing_lesson(
     tree, enrolled, learner_client
 ):
