@@ -1,6 +1,15 @@
 """The Communauté's part of a person's data export (see portal.people.personal_data)."""
 
-from community.models import ChatMessage, JoinRequest, Membership, Post, Report
+from community.models import (
+    Attachment,
+    ChatMessage,
+    JoinRequest,
+    Membership,
+    Post,
+    Reaction,
+    Report,
+    Watch,
+)
 
 
 def export(user) -> dict:
@@ -53,7 +62,60 @@ def export(user) -> dict:
             }
             for r in Report.objects.filter(reporter=user)
         ],
+        "pieces_jointes": [
+            {
+                "fichier": a.original_name,
+                "type": a.content_type,
+                "taille_octets": a.size,
+                "message": a.post_id,
+                "sujet": a.post.topic.title,
+                "le": a.created_at.isoformat(),
+                "adresse": a.get_absolute_url(),
+            }
+            for a in Attachment.objects.filter(post__author=user)
+            .select_related("post__topic")
+            .order_by("created_at")
+        ],
+        "utile": [
+            {"sujet": r.post.topic.title, "message": r.post_id, "le": r.created_at.isoformat()}
+            for r in Reaction.objects.filter(user=user)
+            .select_related("post__topic")
+            .order_by("created_at")
+        ],
+        "suivis": [
+            {
+                "suivi": "sujet" if w.topic_id else "forum" if w.forum_id else "espace",
+                "titre": w.topic.title
+                if w.topic_id
+                else w.forum.name
+                if w.forum_id
+                else w.space.name,
+                "depuis": w.created_at.isoformat(),
+            }
+            for w in Watch.objects.filter(user=user)
+            .select_related("topic", "forum", "space__territory")
+            .order_by("created_at")
+        ],
+        "fiches_proposees": _proposed_sheets(user),
     }
+
+
+def _proposed_sheets(user) -> list[dict]:
+    from community.sheets.selectors import sheets_proposed_by
+
+    return [
+        {
+            "titre": p.sheet.draft_title,
+            "espace": p.sheet.territory.name,
+            "statut": p.status,
+            "commentaire_de_relecture": p.comment,
+            "adresse": p.sheet.url if p.sheet.live else None,
+            "derniere_version_le": p.sheet.latest_revision_created_at.isoformat()
+            if p.sheet.latest_revision_created_at
+            else None,
+        }
+        for p in sheets_proposed_by(user=user)
+    ]
 
 
 def erase(user) -> None:

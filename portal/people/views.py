@@ -59,6 +59,21 @@ def personal_data(request):
 @never_cache
 @login_required
 @require_GET
+def personal_data_html(request):
+    """The same export as the JSON file, to read in a browser or print."""
+    return render(
+        request,
+        "people/personal_data_export.html",
+        {
+            "sections": personal_data_export(user=request.user).items(),
+            "title": "Mes données, version lisible",
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
 def personal_data_download(request):
     response = JsonResponse(
         personal_data_export(user=request.user),
