@@ -106,6 +106,42 @@ def sheet_review_workflow() -> Workflow:
     return workflow
 
 
+def _refuse_unless_may_post(user, space: Space, fallback: str) -> None:
+    membership = permissions.membership_of(user=user, space=space)
+    if not permissions.may_post(user=user, space=space, membership=membership):
+        raise ActionRefused(
+            permissions.post_refusal(user=user, space=space, membership=membership) or fallback
+        )
+
+
+def _fill(
+    sheet: PracticeSheetPage,
+    *,
+    title,
+    summary,
+    context,
+    target_public,
+    steps,
+    results,
+    operators,
+    contact,
+    tags,
+) -> None:
+    """What the proposal form gives, onto a sheet (new, or the latest revision)."""
+    sheet.title = title.strip()
+    sheet.summary = summary.strip()
+    sheet.context = text_to_html(context)
+    sheet.target_public = target_public.strip()
+    sheet.steps = [
+        ("step", {"title": step.title, "detail": text_to_html(step.detail)}) for step in steps
+    ]
+    sheet.results = text_to_html(results)
+    sheet.contact = contact.strip()
+    sheet.operators.set(list(operators))
+    if tags:
+        sheet.tags.add(*tags)
+
+
 @transaction.atomic
 def sheet_propose(
     *,
@@ -125,31 +161,26 @@ def sheet_propose(
 
     The space's animateurs are notified with the link to review it in the Communauté.
     """
-    membership = permissions.membership_of(user=user, space=space)
-    if not permissions.may_post(user=user, space=space, membership=membership):
-        raise ActionRefused(
-            permissions.post_refusal(user=user, space=space, membership=membership)
-            or "Vous ne pouvez pas proposer de fiche dans cet espace."
-        )
+    _refuse_unless_may_post(user, space, "Vous ne pouvez pas proposer de fiche dans cet espace.")
     index = sheet_index_ensure()
     sheet = PracticeSheetPage(
-        title=title.strip(),
         slug=find_available_slug(index, slugify(title)[:80] or "fiche"),
         owner=user,
         live=False,
         territory=space.territory,
-        summary=summary.strip(),
-        context=text_to_html(context),
-        target_public=target_public.strip(),
-        steps=[
-            ("step", {"title": step.title, "detail": text_to_html(step.detail)}) for step in steps
-        ],
-        results=text_to_html(results),
-        contact=contact.strip(),
     )
-    sheet.operators.set(list(operators))
-    if tags:
-        sheet.tags.add(*tags)
+    _fill(
+        sheet,
+        title=title,
+        summary=summary,
+        context=context,
+        target_public=target_public,
+        steps=steps,
+        results=results,
+        operators=operators,
+        contact=contact,
+        tags=tags,
+    )
     index.add_child(instance=sheet)
     sheet.save_revision(user=user, log_action=True)
     workflow = sheet.get_workflow()
@@ -243,26 +274,22 @@ def sheet_resubmit(
     space's animateurs told."""
     state = sheet_revision_needing_changes(user=user, sheet=sheet)
     space = Space.objects.select_related("territory").get(territory_id=sheet.territory_id)
-    membership = permissions.membership_of(user=user, space=space)
-    if not permissions.may_post(user=user, space=space, membership=membership):
-        raise ActionRefused(
-            permissions.post_refusal(user=user, space=space, membership=membership)
-            or "Vous ne pouvez plus proposer de fiche dans cet espace."
-        )
+    _refuse_unless_may_post(user, space, "Vous ne pouvez plus proposer de fiche dans cet espace.")
     draft = sheet.get_latest_revision_as_object()
-    draft.title = draft.draft_title = title.strip()
-    draft.summary = summary.strip()
-    draft.context = text_to_html(context)
-    draft.target_public = target_public.strip()
-    draft.steps = [
-        ("step", {"title": step.title, "detail": text_to_html(step.detail)}) for step in steps
-    ]
-    draft.results = text_to_html(results)
-    draft.contact = contact.strip()
-    draft.operators.set(list(operators))
     draft.tags.clear()
-    if tags:
-        draft.tags.add(*tags)
+    _fill(
+        draft,
+        title=title,
+        summary=summary,
+        context=context,
+        target_public=target_public,
+        steps=steps,
+        results=results,
+        operators=operators,
+        contact=contact,
+        tags=tags,
+    )
+    draft.draft_title = draft.title
     draft.save_revision(user=user, log_action=True)
     state.resume(user)
     _notify_reviewers(
