@@ -68,14 +68,15 @@ def course_leave(request, course_id):
 @require_POST
 def lesson_complete(request, lesson_id):
     lesson = _live_page(LessonPage, lesson_id)
-    was_completed = _course_completed(request.user, lesson)
+    course = services.course_of(lesson)
+    was_completed = _course_completed(request.user, course)
     try:
         services.lesson_complete(user=request.user, lesson=lesson)
     except services.ActionRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(lesson.url)
-    if _tell_course_completed(request, lesson, was_completed):
-        return redirect(services.course_of(lesson).url)
+    if _tell_course_completed(request, course, was_completed):
+        return redirect(course.url)
     messages.success(request, "Leçon terminée.")
     context = selectors.lesson_page_context(lesson=lesson, user=request.user)
     if context["next_lesson"] is not None:
@@ -83,17 +84,14 @@ def lesson_complete(request, lesson_id):
     return redirect(context["course"].url)
 
 
-def _course_completed(user, lesson) -> bool:
-    return Enrolment.objects.filter(
-        user=user, course=services.course_of(lesson), completed_at__isnull=False
-    ).exists()
+def _course_completed(user, course) -> bool:
+    return Enrolment.objects.filter(user=user, course=course, completed_at__isnull=False).exists()
 
 
-def _tell_course_completed(request, lesson, was_completed: bool) -> bool:
+def _tell_course_completed(request, course, was_completed: bool) -> bool:
     """Says so when this step completed the course; True if it did."""
-    if was_completed or not _course_completed(request.user, lesson):
+    if was_completed or not _course_completed(request.user, course):
         return False
-    course = services.course_of(lesson)
     messages.success(
         request,
         f"Bravo, vous avez terminé la formation « {course.title} » ! Votre attestation "
@@ -110,7 +108,8 @@ def quiz_submit(request, lesson_id):
     if quiz is None:
         raise Http404
     submission = submission_from_post(request.POST, quiz.value)
-    was_completed = _course_completed(request.user, lesson)
+    course = services.course_of(lesson)
+    was_completed = _course_completed(request.user, course)
     try:
         result = services.quiz_submit(user=request.user, lesson=lesson, submission=submission)
     except services.ActionRefused as refusal:
@@ -120,8 +119,8 @@ def quiz_submit(request, lesson_id):
         return TemplateResponse(request, lesson.get_template(request), context, status=400)
     if result.passed:
         messages.success(request, f"Quiz réussi avec {result.score} % de bonnes réponses.")
-        if _tell_course_completed(request, lesson, was_completed):
-            return redirect(services.course_of(lesson).url)
+        if _tell_course_completed(request, course, was_completed):
+            return redirect(course.url)
     else:
         messages.warning(
             request,
