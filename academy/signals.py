@@ -30,10 +30,11 @@ def approve_course_descendants(sender, instance: WorkflowState, user=None, **kwa
             str(pk) for pk in course.get_descendants().values_list("pk", flat=True)
         ],
     ).select_related("workflow_state", "task")
-    pages = Page.objects.in_bulk([int(state.workflow_state.object_id) for state in waiting])
+    ids = [int(state.workflow_state.object_id) for state in waiting]
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
     comment = f"Approuvé avec la formation « {course.title} »."
     for state in sorted(waiting, key=lambda s: pages[int(s.workflow_state.object_id)].path):
-        page = pages[int(state.workflow_state.object_id)].specific
+        page = pages[int(state.workflow_state.object_id)]
         task = state.task.specific
         if any(action == "approve" for action, *_ in task.get_actions(page, user)):
             task.on_action(state.specific, user, "approve", comment=comment)
