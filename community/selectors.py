@@ -1,7 +1,7 @@
 """Reads shared by the Communauté's pages, with their query plans."""
 
 from community import permissions
-from community.models import JoinRequest, Membership, Space
+from community.models import JoinRequest, Membership, Post, Space
 from portal.people.models import Territory
 
 LEVEL_ORDER = [
@@ -147,6 +147,29 @@ def space_members(*, space: Space, operator_slug: str = "", structure: str = "")
     if structure:
         qs = qs.filter(user__structure_name__icontains=structure)
     return qs
+
+
+def space_member(*, space: Space, user_id: int) -> Membership | None:
+    """One member of the space, with what their card shows: one query."""
+    return (
+        Membership.objects.filter(space=space, user_id=user_id, user__is_active=True)
+        .select_related("user", "user__operator")
+        .first()
+    )
+
+
+MEMBER_RECENT_POSTS = 10
+
+
+def member_recent_posts(*, space: Space, user_id: int) -> list:
+    """A member's latest published messages in the space's forums: one query."""
+    return list(
+        Post.objects.filter(
+            topic__forum__space=space, author_id=user_id, state=Post.State.PUBLISHED
+        )
+        .select_related("topic")
+        .order_by("-created_at", "-pk")[:MEMBER_RECENT_POSTS]
+    )
 
 
 def space_list_most_active(*, user, limit: int = 4) -> list:

@@ -31,6 +31,7 @@ urlpatterns = [
     path("<slug:slug>/demander/", views.space_join_request, name="join_request"),
     path("<slug:slug>/quitter/", views.space_leave, name="leave"),
     path("<slug:slug>/membres/", views.members, name="members"),
+    path("<slug:slug>/membres/<int:user_id>/", views.member, name="member"),
     path("<slug:slug>/membres/<int:user_id>/role/", views.member_role, name="member_role"),
     path("<slug:slug>/demandes/", views.join_requests, name="join_requests"),
     path(

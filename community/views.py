@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -130,6 +131,34 @@ def members(request, slug):
             ),
             "suspended_ids": {m.pk for m in page_obj.object_list if permissions.is_suspended(m)},
             "title": f"Membres — Espace {space.name}",
+        },
+    )
+
+
+@login_required
+@require_GET
+def member(request, slug, user_id):
+    """A member's card in the space: what the directory shows, and their latest posts."""
+    space = space_or_404(slug)
+    membership = permissions.membership_of(user=request.user, space=space)
+    if not permissions.may_see_directory(user=request.user, space=space, membership=membership):
+        return refused(
+            request,
+            space=space,
+            reason="Cet espace est privé : seuls ses membres consultent l'annuaire.",
+        )
+    shown = selectors.space_member(space=space, user_id=user_id)
+    if shown is None:
+        raise Http404("Cette personne n'est pas membre de l'espace.")
+    return render(
+        request,
+        "community/member.html",
+        {
+            "space": space,
+            "membership": shown,
+            "member": shown.user,
+            "posts": selectors.member_recent_posts(space=space, user_id=user_id),
+            "title": f"{shown.user.public_name} — Espace {space.name}",
         },
     )
 

@@ -16,10 +16,9 @@ from django.utils import timezone
 from community import permissions
 from community.chat import broadcast, frames
 from community.chat.notifications import MENTION
-from community.forums.mentions import mentioned_memberships
+from community.forums.mentions import mentioned_memberships, render_with_mentions
 from community.models import ChatMessage, ChatRoom, ModerationLogEntry, Report
 from community.services import ActionRefused, RateLimited
-from portal.markdown import render_markdown
 from portal.notifications.services import notify
 from portal.ratelimit import Window, counted, take
 
@@ -190,7 +189,7 @@ def chat_message_send(*, room: ChatRoom, author, body, client_id) -> Sent:
                 author=author,
                 client_id=client_id,
                 body=body,
-                body_html=render_markdown(body, inline_only=True),
+                body_html=render_with_mentions(body, space=space, inline_only=True),
             )
             _save_numbered(message)
     except IntegrityError:
@@ -285,7 +284,7 @@ def chat_message_edit(*, room: ChatRoom, user, number, body) -> Changed:
     if body == message.body:
         return Changed(frames.message_payload(message, room_slug=room.slug, kind="edited"), False)
     message.body = body
-    message.body_html = render_markdown(body, inline_only=True)
+    message.body_html = render_with_mentions(body, space=room.space, inline_only=True)
     message.edited_at = timezone.now()
     message.change = _next_change(room)
     message.save(update_fields=["body", "body_html", "edited_at", "change"])

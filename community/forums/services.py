@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from community import permissions
 from community.forums import notifications as kinds
 from community.forums.attachments import MAX_PER_POST, attachment_refusal, sniff
-from community.forums.mentions import mentioned_memberships
+from community.forums.mentions import mentioned_memberships, render_with_mentions
 from community.models import (
     Attachment,
     Forum,
@@ -33,7 +33,6 @@ from community.models import (
     Watch,
 )
 from community.services import ActionRefused, RateLimited
-from portal.markdown import render_markdown
 from portal.notifications.models import Notification
 from portal.notifications.services import notify
 from portal.ratelimit import Window, take
@@ -196,7 +195,7 @@ def _create_post(
         author=author,
         position=position,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_with_mentions(body, space=topic.forum.space),
         state=state,
         quoted=quoted,
     )
@@ -435,7 +434,7 @@ def post_edit(*, post: Post, by, body: str) -> Post:
     previous = post.body
     PostRevision.objects.create(post=post, body=previous, edited_by=by)
     post.body = body
-    post.body_html = render_markdown(body)
+    post.body_html = render_with_mentions(body, space=space)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     if post.state == Post.State.PUBLISHED:

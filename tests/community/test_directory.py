@@ -8,6 +8,7 @@ from community import services
 from community.models import Membership
 from tests.community.conftest import client_for, page_text
 from tests.community.factories import MembershipFactory, refresh_member_counts
+from tests.community.forums.factories import make_forum, publish_reply, publish_topic
 from tests.factories import UserFactory, operator
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +205,69 @@ def test_role_change_needs_the_csrf_token(people, nord):
 
     assert response.status_code == 403
     assert Membership.objects.get(space=nord, user=people[0]).role == Membership.Role.MEMBER
+
+
+# --- a member's card ---------------------------------------------------------------------
+
+
+def _card_url(slug, user):
+    return reverse("community:member", kwargs={"slug": slug, "user_id": user.pk})
+
+
+def test_directory_names_link_to_each_members_card(people):
+    response = client_for(people[0]).get(_url())
+
+    for member in people:
+        assert f'href="{_card_url("nord", member)}"' in page_text(response)
+
+
+def test_member_card_shows_what_the_directory_shows_and_their_latest_posts(people, nord):
+
+    bruno = people[1]
+    publish_topic(make_forum(nord), bruno, title="Atelier CV à Roubaix")
+
+    response = client_for(people[0]).get(_card_url("nord", bruno))
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "<h1>Bruno Mission-Locale</h1>" in text
+    for shown in ("Mission locale de Roubaix", "Conseiller", bruno.operator.name):
+        assert shown in text
+    assert "Sujet ouvert : Atelier CV à Roubaix" in text
+    assert bruno.email not in text
+
+
+def test_member_card_of_someone_outside_the_space_is_not_found(people, aisne):
+    outsider = UserFactory(display_name="Paul Ailleurs")
+    MembershipFactory(space=aisne, user=outsider)
+
+    response = client_for(people[0]).get(_card_url("nord", outsider))
+
+    assert response.status_code == 404
+    assert "Paul Ailleurs" not in page_text(response)
+
+
+def test_member_card_of_a_private_space_is_refused_outside_it(somme):
+    member = UserFactory(display_name="Rose Somme")
+    MembershipFactory(space=somme, user=member)
+
+    outsider = client_for(UserFactory()).get(_card_url("somme", member))
+    anonymous = Client().get(_card_url("somme", member))
+
+    assert outsider.status_code == 403
+    assert "Rose Somme" not in page_text(outsider)
+    assert anonymous.status_code == 302
+    assert "/comptes/login/" in anonymous["Location"]
+    assert client_for(member).get(_card_url("somme", member)).status_code == 200
+
+
+def test_member_card_costs_a_fixed_number_of_queries(people, nord, django_assert_max_num_queries):
+
+    topic = publish_topic(make_forum(nord), people[1], title="Un sujet")
+    for index in range(8):
+        publish_reply(topic, people[1], body=f"Réponse {index}")
+    viewer = client_for(people[0])
+    viewer.get(_card_url("nord", people[1]))
+
+    with django_assert_max_num_queries(8):
+        viewer.get(_card_url("nord", people[1]))

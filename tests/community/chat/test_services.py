@@ -100,3 +100,21 @@ def test_on_postgresql_a_message_costs_one_statement_outside_a_transaction(
         send(nord_room, member, "Bonjour", "c-1")
     assert captured.captured_queries[1]["sql"].startswith("WITH numbered AS (UPDATE")
     assert connection.get_autocommit()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_mention_in_a_chat_message_is_a_link_to_the_members_card(open_cast, nord_room, nord):
+    from django.urls import reverse
+
+    card = reverse("community:member", kwargs={"slug": "nord", "user_id": open_cast.member.pk})
+
+    sent = send(nord_room, open_cast.animator, "Bonjour @Inès Membre !", "c-m")
+    edited = services.chat_message_edit(
+        room=nord_room, user=open_cast.animator, number=sent.message.number, body="@Inès Membre ?"
+    )
+
+    assert f'<a class="portal-mention" href="{card}"' in sent.payload["body_html"]
+    assert ChatMessage.objects.get(pk=sent.message.pk).body_html.startswith(
+        f'<p><a class="portal-mention" href="{card}"'
+    )
+    assert f'href="{card}"' in edited.payload["body_html"]

@@ -152,3 +152,55 @@ def test_reply_textarea_loads_the_mentions_module_without_inline_script(open_cas
 
     assert f'data-mentions-url="{suggestions_url(topic.forum.space)}"' in page
     assert '<script type="module" src="/static/js/mentions.js"></script>' in page
+
+
+# --- mentions as links to the member's card ---------------------------------------------
+
+
+def _card(space, user) -> str:
+    return reverse("community:member", kwargs={"slug": space.slug, "user_id": user.pk})
+
+
+def test_mention_of_a_member_is_a_link_to_their_card_in_the_stored_html(open_cast, topic, nord):
+    reply = publish_reply(topic, open_cast.staff, body="Merci @inès membre, et **bravo** !")
+
+    assert reply.body_html == (
+        f'<p>Merci <a class="portal-mention" href="{_card(nord, open_cast.member)}" '
+        'rel="nofollow ugc noopener">@inès membre</a>, et <strong>bravo</strong> !</p>'
+    )
+
+
+def test_mention_of_someone_outside_the_space_or_in_code_stays_text(open_cast, topic):
+    reply = publish_reply(
+        topic,
+        open_cast.staff,
+        body="@Nadia Extérieure, voyez `@Inès Membre` et [@Inès Membre](https://exemple.fr).",
+    )
+
+    assert "portal-mention" not in reply.body_html
+    assert "<code>@Inès Membre</code>" in reply.body_html
+    assert reply.body_html.count("<a ") == 1  # the author's own link, as it was
+
+
+def test_quoted_mention_is_a_link_but_notifies_nobody_again(open_cast, topic, nord):
+    reply = publish_reply(topic, open_cast.staff, body="> @Inès Membre a écrit\n\nD'accord.")
+
+    assert f'href="{_card(nord, open_cast.member)}"' in reply.body_html
+    assert mentioned() == []
+
+
+def test_mention_link_keeps_the_text_around_it_escaped(open_cast, topic):
+    reply = publish_reply(topic, open_cast.staff, body="a < b & @Inès Membre <script>x</script>")
+
+    assert "<script>" not in reply.body_html
+    assert 'a &lt; b &amp; <a class="portal-mention"' in reply.body_html
+    assert "&lt;script&gt;x&lt;/script&gt;</p>" in reply.body_html
+
+
+def test_mention_added_by_an_edit_becomes_a_link(open_cast, topic, nord):
+    reply = publish_reply(topic, open_cast.staff, body="Bonjour")
+
+    edited = services.post_edit(post=reply, by=open_cast.staff, body="Bonjour @Alice Animatrice")
+
+    assert f'href="{_card(nord, open_cast.animator)}"' in edited.body_html
+    assert Post.objects.get(pk=reply.pk).body_html == edited.body_html
