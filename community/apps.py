@@ -8,6 +8,7 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from community import notifications  # noqa: F401 — registers the notification kinds
         from community.chat import notifications as chat_kinds  # noqa: F401
+        from community.chat import signals as chat_signals  # noqa: F401 — access changes
         from community.forums import notifications as forum_kinds  # noqa: F401
         from community.moderation import notifications as moderation_kinds  # noqa: F401
         from community.personal_data import erase, export

@@ -58,18 +58,33 @@ def deferred():
         _outbox.messages = previous
 
 
+def access_message(*, room_slug: str, user_id: int | None) -> dict:
+    """Tells the hubs that what `user_id` (None: anyone) may do in the room has changed.
+
+    Their connections then read it again (community.chat.signals sends it on commit of
+    a membership's or a space's change): a suspension or a removal holds at once.
+    """
+    return {"type": "chat.access", "room": room_slug, "id": None, "access": user_id}
+
+
 def publish(*, room_slug: str, frame: str, number: int | None = None) -> None:
     """Publish from synchronous code (services' on-commit callbacks)."""
-    message = layer_message(room_slug=room_slug, frame=frame, number=number)
+    publish_message(layer_message(room_slug=room_slug, frame=frame, number=number))
+
+
+def publish_message(message: dict) -> None:
+    """Publish a message built by `layer_message` or `access_message`, from synchronous code."""
     collected = getattr(_outbox, "messages", None)
     if collected is not None:
         collected.append(message)
         return
     try:
-        async_to_sync(get_channel_layer().group_send)(room_group(room_slug), message)
+        async_to_sync(get_channel_layer().group_send)(room_group(message["room"]), message)
     except Exception:
-        # The message is saved: hubs notice the gap and read it from the database.
-        logger.exception("Chat broadcast failed for room %s (message %s)", room_slug, number)
+        # A numbered message is saved: hubs notice the gap and read it from the database.
+        logger.exception(
+            "Chat broadcast failed for room %s (message %s)", message["room"], message["id"]
+        )
 
 
 async def asend(message: dict) -> None:

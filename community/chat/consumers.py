@@ -5,16 +5,20 @@ community.chat.services, fan-out from the process-local hub. A connection has no
 channel-layer channel of its own: the hub's one channel serves the whole process.
 """
 
+import asyncio
 import json
 import logging
 import time
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.sessions import InstanceSessionWrapper
+from django.db import InterfaceError, OperationalError, connection
 
+from community import permissions
 from community.chat import broadcast, frames, selectors, services
 from community.chat.hub import TYPING_OFF_ABOVE, get_hub
 
@@ -25,6 +29,35 @@ CLOSE_UNKNOWN_ROOM = 4400
 TYPING_EVERY = 3.0  # seconds between two typing frames of one connection
 QUEUE_LIMIT = 2000  # live frames kept for a connection that is still paging its history
 FRAME_MAX_CHARS = 64_000  # 2,000 characters escaped as \uXXXX pairs fit
+# A connection's membership is read again after this long even if no change was
+# announced (the layer may drop the announcement, as it may drop any message).
+ACCESS_TTL = 30.0
+
+
+def _in_database_thread(function):
+    """Run `function` in the database thread on the connection as it is; if that
+    connection turns out to be broken, reopen it and run `function` once more.
+
+    database_sync_to_async checks the connection before each call (CONN_HEALTH_CHECKS:
+    a SELECT 1, a round trip per chat message, bench/chat_probe.py). For a chat send,
+    which is idempotent by its client_id, trying and retrying on a dead connection
+    costs nothing when the connection is alive. Other calls of the same thread still
+    close connections past CONN_MAX_AGE (the hub reads the database every second).
+    """
+
+    def call():
+        connection.health_check_done = True  # Django's flag: this call checks by trying
+        try:
+            return function()
+        except (InterfaceError, OperationalError):
+            alive = connection.connection is not None and connection.is_usable()
+            if alive or connection.in_atomic_block:
+                raise  # a real error of the statement, not a connection that died
+            logger.info("Chat: database connection lost, reopened for a retry")
+            connection.close()
+            return function()
+
+    return sync_to_async(call, thread_sensitive=True)()
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -49,6 +82,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user_id = user.pk
         self.access = access
         self.room = access.room
+        # Held for every send (no query each time); read again when a change of this
+        # user's access is announced (access_changed) or after ACCESS_TTL.
+        self.membership = access.membership
+        self.access_read_at = time.monotonic()
+        self.access_stale = False
+        self.access_check: asyncio.Task | None = None
         self.sent_upto = 0  # highest message number sent to this client
         self.catching_up = True  # live frames wait in self.queue while history is sent
         self.queue: list[tuple[int | None, str]] = []
@@ -121,6 +160,44 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.local is not None:
             get_hub().leave(self, slug=self.room.slug, user_id=self.user_id)
             self.local = None
+        if self.access_check is not None and self.access_check is not asyncio.current_task():
+            self.access_check.cancel()
+
+    # --- access held by the connection ---------------------------------------------
+
+    access_check = None
+
+    def access_changed(self):
+        """The hub heard that this user's access to the room changed (or anyone's)."""
+        self.access_stale = True  # the next send reads the membership again, whatever comes
+        if self.access_check is None or self.access_check.done():
+            self.access_check = asyncio.create_task(self._check_access())
+
+    async def _check_access(self):
+        """Read again what this connection may do; close it if it may no longer read."""
+        try:
+            self.access_stale = False  # before the read: a change meanwhile marks it again
+            access = await database_sync_to_async(selectors.chat_access)(
+                user=self.user, slug=self.room.slug
+            )
+        except Exception:
+            self.access_stale = True  # the next send reads it
+            logger.exception("Chat: reading the access of a connection failed")
+            return
+        if access is None or not access.may_read:
+            await self.close(code=CLOSE_FORBIDDEN)
+            await self.disconnect(CLOSE_FORBIDDEN)
+            return
+        self.access, self.membership = access, access.membership
+        self.access_read_at = time.monotonic()
+
+    def _membership_now(self):
+        """In the database thread: the membership to check a send against."""
+        if self.access_stale or time.monotonic() - self.access_read_at > ACCESS_TTL:
+            self.access_stale = False  # before the read: a change meanwhile marks it again
+            self.access_read_at = time.monotonic()
+            self.membership = permissions.membership_of(user=self.user, space=self.access.space)
+        return self.membership
 
     # --- from the hub ----------------------------------------------------------------
 
@@ -240,13 +317,26 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await broadcast.asend(message)
 
     async def _on_message(self, data):
-        sent = await self._write(
-            services.chat_message_send,
-            room=self.room,
-            author=self.user,
-            body=data.get("body"),
-            client_id=data.get("client_id"),
-        )
+        outbox: list[dict] = []
+
+        def call():
+            with broadcast.deferred() as collected:
+                try:
+                    return services.chat_message_send(
+                        room=self.room,
+                        author=self.user,
+                        body=data.get("body"),
+                        client_id=data.get("client_id"),
+                        membership=self._membership_now(),
+                    )
+                finally:
+                    outbox[:] = collected  # a retry's, not the failed try's
+
+        try:
+            sent = await _in_database_thread(call)
+        finally:
+            for message in outbox:
+                await broadcast.asend(message)
         if not sent.created:
             # A retry: the sender gets the stored message; nobody else hears it twice.
             await self.send(frames.encode(sent.payload))
@@ -277,9 +367,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
 
     def _may_post(self) -> bool:
-        from community import permissions
-
-        membership = permissions.membership_of(user=self.user, space=self.access.space)
+        membership = self._membership_now()
         return permissions.may_post(user=self.user, space=self.access.space, membership=membership)
 
     # When nothing changed (an unchanged edit, a message already deleted) nothing is

@@ -132,7 +132,9 @@ class Hub:
             if local is None:
                 continue
             try:
-                if message.get("id") is None:
+                if "access" in message:
+                    self._access_changed(local, message["access"])
+                elif message.get("id") is None:
                     await self._deliver_event(local, message["frame"], message.get("exclude"))
                 else:
                     await self._arrived(local, int(message["id"]), message["frame"])
@@ -190,6 +192,11 @@ class Hub:
             # What the database does not hold (yet) cannot be waited for forever.
             for number in [n for n in local.pending if n <= local.last_id]:
                 del local.pending[number]
+
+    def _access_changed(self, local: LocalRoom, user_id: int | None):
+        for connection in list(local.connections):
+            if user_id is None or connection.user_id == user_id:
+                connection.access_changed()
 
     async def _deliver_event(self, local: LocalRoom, frame: str, exclude):
         for connection in list(local.connections):

@@ -19,6 +19,7 @@ class ChatAccess:
     space: Space
     may_read: bool
     author: dict
+    membership: object  # Membership | None, read with the rest
 
 
 def chat_room_for_slug(*, slug: str) -> ChatRoom | None:
@@ -42,8 +43,9 @@ def chat_access(*, user, slug: str) -> ChatAccess | None:
     if room is None:
         return None
     space = room.space
-    # Only a private space's readers depend on their membership.
-    membership = permissions.membership_of(user=user, space=space) if space.is_private else None
+    # Read for every space: the connection checks each send against it (it is read
+    # again when a change is announced, community.chat.signals).
+    membership = permissions.membership_of(user=user, space=space)
     author = frames.author_payload(user) if user.is_authenticated else {}
     return ChatAccess(
         room=room,
@@ -51,6 +53,7 @@ def chat_access(*, user, slug: str) -> ChatAccess | None:
         may_read=user.is_authenticated
         and permissions.may_read_space(user=user, space=space, membership=membership),
         author=author,
+        membership=membership,
     )
 
 

@@ -159,10 +159,15 @@ def _save_numbered(message: ChatMessage) -> None:
     message._state.db = connection.alias
 
 
-def chat_message_send(*, room: ChatRoom, author, body, client_id) -> Sent:
+UNREAD = object()
+
+
+def chat_message_send(*, room: ChatRoom, author, body, client_id, membership=UNREAD) -> Sent:
     """Save a message (numbered in its room) and broadcast it once committed.
 
     The same author sending the same client_id again gets the stored message back.
+    `membership`: the author's in the room's space (or None), when the caller holds
+    it already (a chat connection, kept up to date by community.chat.signals).
     """
     if not isinstance(client_id, str) or not client_id or len(client_id) > CLIENT_ID_MAX_LENGTH:
         raise ChatRefused(
@@ -172,7 +177,8 @@ def chat_message_send(*, room: ChatRoom, author, body, client_id) -> Sent:
         )
     body = _clean_body(body)
     space = room.space
-    membership = permissions.membership_of(user=author, space=space)
+    if membership is UNREAD:
+        membership = permissions.membership_of(user=author, space=space)
     refusal = permissions.post_refusal(user=author, space=space, membership=membership)
     if refusal:
         raise ChatRefused("forbidden", refusal)

@@ -3,12 +3,14 @@
 
 import asyncio
 import json
+import time
 from datetime import datetime, timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.core.cache import cache
+from django.db import connection, connections
 from django.utils import timezone
 
 from community.chat import broadcast, consumers, presence, services
@@ -16,8 +18,11 @@ from community.chat.hub import get_hub
 from community.chat.notifications import MENTION
 from community.models import ChatMessage, ModerationLogEntry, Report
 from community.moderation.selectors import moderation_queue
+from community.moderation.services import member_suspend, member_unsuspend
+from community.services import space_leave
 from portal.notifications.models import Notification
 from tests.community.chat.helpers import (
+    TIMEOUT,
     closed_with,
     ids,
     joined,
@@ -459,6 +464,123 @@ def test_suspended_members_and_non_members_read_but_cannot_send_and_staff_can(
 
     assert [m.author_id for m in stored(somme_room)] == [private_cast.staff.pk]
     assert stored(nord_room) == []
+
+
+async def access_read_again(user, slug: str, *, since: float, timeout=TIMEOUT):
+    """Wait until the user's connections to the room have heard of a change of their
+    access made after `since` (time.monotonic()) and read it again: the announcement
+    travels through the channel layer, as between processes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        concerned = [c for c in get_hub().rooms[slug].connections if c.user_id == user.pk]
+        if concerned and all(c.access_read_at > since for c in concerned):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the connection did not read its access again")
+
+
+def test_a_suspension_refuses_the_next_send_of_an_open_connection_and_its_end_allows_it(
+    private_cast, somme, somme_room
+):
+    async def body():
+        member, _, _ = await joined(private_cast.member, "somme")
+        await send(member, type="message", body="Avant", client_id="m-1")
+        assert ids(await receive_messages(member, 1)) == [1]
+
+        before = time.monotonic()
+        await database_sync_to_async(member_suspend)(
+            space=somme,
+            user=private_cast.member,
+            by=private_cast.animator,
+            until=timezone.now() + timedelta(days=1),
+        )
+        await access_read_again(private_cast.member, "somme", since=before)
+        # No reconnection: the connection that was open is refused.
+        await send(member, type="message", body="Pendant", client_id="m-2")
+        refused = await receive(member, "error")
+        assert refused["code"] == "forbidden" and "suspendu" in refused["detail"]
+
+        before = time.monotonic()
+        await database_sync_to_async(member_unsuspend)(
+            space=somme, user=private_cast.member, by=private_cast.animator
+        )
+        await access_read_again(private_cast.member, "somme", since=before)
+        await send(member, type="message", body="Après", client_id="m-3")
+        assert ids(await receive_messages(member, 1)) == [2]
+
+    run(body)
+
+    assert [m.body for m in stored(somme_room)] == ["Avant", "Après"]
+
+
+def test_a_member_who_leaves_a_private_space_is_disconnected_and_the_others_stay(
+    private_cast, somme, somme_room
+):
+    async def body():
+        leaving, _, _ = await joined(private_cast.member, "somme")
+        staying, _, _ = await joined(private_cast.animator, "somme")
+        await database_sync_to_async(space_leave)(user=private_cast.member, space=somme)
+        closed = await leaving.receive_output(timeout=TIMEOUT)
+        while closed["type"] == "websocket.send":  # the presence and messages before it
+            closed = await leaving.receive_output(timeout=TIMEOUT)
+        assert closed == {"type": "websocket.close", "code": consumers.CLOSE_FORBIDDEN}
+
+        await send(staying, type="message", body="Toujours là", client_id="a-1")
+        assert ids(await receive_messages(staying, 1)) == [1]
+
+    run(body)
+
+
+def test_a_space_made_private_disconnects_its_readers_who_are_not_members(
+    private_cast, nord, nord_room
+):
+    async def body():
+        # In the open Nord space: the member of Somme reads without being a member.
+        outsider, _, _ = await joined(private_cast.member, "nord")
+
+        def make_private():
+            nord.visibility = nord.Visibility.PRIVATE
+            nord.save()
+
+        await database_sync_to_async(make_private)()
+        closed = await outsider.receive_output(timeout=TIMEOUT)
+        while closed["type"] == "websocket.send":
+            closed = await outsider.receive_output(timeout=TIMEOUT)
+        assert closed == {"type": "websocket.close", "code": consumers.CLOSE_FORBIDDEN}
+
+    run(body)
+
+
+@pytest.mark.postgres
+def test_a_send_on_a_database_connection_that_died_reopens_it_and_saves_the_message_once(
+    open_cast, nord_room
+):
+    def backend_pid():
+        return connection.connection.info.backend_pid
+
+    def terminate(pid):
+        # From another connection, as a PostgreSQL restart or a network cut would: the
+        # chat's database thread keeps its connection between calls, unaware.
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        finally:
+            other.close()
+
+    async def body():
+        member, _, _ = await joined(open_cast.member, "nord")
+        await send(member, type="message", body="Un", client_id="c-1")
+        assert ids(await receive_messages(member, 1)) == [1]
+        pid = await database_sync_to_async(backend_pid)()
+        await sync_to_async(terminate, thread_sensitive=False)(pid)
+        await send(member, type="message", body="Deux", client_id="c-2")
+        assert ids(await receive_messages(member, 1)) == [2]
+
+    run(body)
+
+    assert [m.body for m in stored(nord_room)] == ["Un", "Deux"]
 
 
 # --- mentions and reports ------------------------------------------------------------

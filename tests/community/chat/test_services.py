@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, transaction
 
 from community.chat import broadcast, services
-from community.models import ChatMessage, ChatRoom
+from community.models import ChatMessage, ChatRoom, Membership
 from portal import ratelimit
 
 
@@ -100,6 +100,24 @@ def test_on_postgresql_a_message_costs_one_statement_outside_a_transaction(
         send(nord_room, member, "Bonjour", "c-1")
     assert captured.captured_queries[1]["sql"].startswith("WITH numbered AS (UPDATE")
     assert connection.get_autocommit()
+    # A chat connection holds the membership: the message alone is one statement.
+    membership = Membership.objects.get(space=nord_room.space, user=member)
+    with django_assert_num_queries(1) as captured:
+        services.chat_message_send(
+            room=nord_room, author=member, body="Re", client_id="c-2", membership=membership
+        )
+    assert captured.captured_queries[0]["sql"].startswith("WITH numbered AS (UPDATE")
+
+
+@pytest.mark.django_db
+def test_a_membership_held_by_the_caller_is_what_the_send_is_checked_against(open_cast, nord_room):
+    # As a connection that has not yet heard of a change: what it holds decides.
+    with pytest.raises(services.ChatRefused) as refused:
+        services.chat_message_send(
+            room=nord_room, author=open_cast.member, body="Oui", client_id="h-1", membership=None
+        )
+    assert refused.value.code == "forbidden"
+    assert not ChatMessage.objects.filter(client_id="h-1").exists()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
