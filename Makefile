@@ -17,6 +17,14 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
+# The OpenID provider ProConnect's tests start (tests/oidc.py), from the npm registry.
+OIDC_DIR := tests/oidc_provider
+OIDC_STAMP := $(OIDC_DIR)/node_modules/.installed
+$(OIDC_STAMP): $(OIDC_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix $(OIDC_DIR) --no-audit --no-fund --loglevel=error && touch $(OIDC_STAMP); \
+	else echo "npm absent : les tests de ProConnect seront ignorés (Node.js et npm requis)."; fi
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
@@ -30,7 +38,7 @@ run: demo
 	  WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install $(OIDC_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

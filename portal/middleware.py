@@ -15,7 +15,24 @@ class PortalCSPMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if request.path.startswith(ADMIN_PREFIX):
             parts.replace = {**(parts.replace or {}), **ADMIN_SCRIPT_SRC}
+        if origin := proconnect_origin():
+            # The sign-in and logout forms post here, then redirect to ProConnect:
+            # browsers apply form-action to that redirect too.
+            parts.update = {**(parts.update or {}), "form-action": [origin]}
         return parts
+
+
+def proconnect_origin() -> str | None:
+    """ProConnect's origin when it is configured (settings.SOCIALACCOUNT_PROVIDERS)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("proconnect", {}).get("APPS", [])
+    if not apps:
+        return None
+    url = urlsplit(apps[0]["settings"]["server_url"])
+    return f"{url.scheme}://{url.netloc}"
 
 
 class PortalErrorPagesMiddleware:

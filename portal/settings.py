@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "portal.people.proconnect",  # ProConnect, an allauth provider
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -287,6 +289,51 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# --- ProConnect (docs/deploy.md) ---------------------------------------------------------
+# Configured by the environment only; without it the button does not show and nothing
+# else changes. PROCONNECT_DOMAIN: the integration's or production's host name
+# (e.g. fca.integ01.dev-agentconnect.fr, auth.agentconnect.gouv.fr).
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+PROCONNECT_DOMAIN = os.environ.get("PROCONNECT_DOMAIN", "")
+PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES", "")  # e.g. "eidas1"
+PROCONNECT_ENABLED = bool(PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET and PROCONNECT_DOMAIN)
+
+
+def proconnect_app(*, client_id: str, secret: str, server_url: str) -> dict:
+    return {
+        "APPS": [
+            {
+                "client_id": client_id,
+                "secret": secret,
+                "settings": {"server_url": server_url, "token_auth_method": "client_secret_post"},
+            }
+        ]
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = (
+    {
+        "proconnect": proconnect_app(
+            client_id=PROCONNECT_CLIENT_ID,
+            secret=PROCONNECT_CLIENT_SECRET,
+            server_url=f"https://{PROCONNECT_DOMAIN}/api/v2",
+        )
+    }
+    if PROCONNECT_ENABLED
+    else {}
+)
+SOCIALACCOUNT_ADAPTER = "portal.people.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# ProConnect's e-mail addresses are verified by the federation: an existing account
+# with the same address is signed in and linked (allauth wipes its password if that
+# address was never verified locally, so that whoever created it cannot stay in).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the button POSTs (CSRF-protected)
 
 # --- Internationalisation ---------------------------------------------------------------
 

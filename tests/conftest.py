@@ -17,6 +17,8 @@ from tests.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+pytest_plugins = ["tests.oidc"]  # the OpenID provider for ProConnect's tests
+
 
 def chromium_path() -> str | None:
     candidate = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")

@@ -1,13 +1,26 @@
 """django-allauth hooks for the portal.
 
-Settings: ACCOUNT_ADAPTER = "portal.people.adapters.AccountAdapter".
+Settings: ACCOUNT_ADAPTER = "portal.people.adapters.AccountAdapter",
+SOCIALACCOUNT_ADAPTER = "portal.people.adapters.SocialAccountAdapter" (ProConnect).
 """
 
+import logging
+import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base.constants import AuthError
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
+from requests import RequestException
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,3 +45,105 @@ class AccountAdapter(DefaultAccountAdapter):
         # Without django.contrib.sites, allauth names the site after the request's host
         # ("Bonjour, c'est 127.0.0.1:8000 !"); the portal's e-mails carry its name instead.
         super().send_mail(template_prefix, email, {**context, "current_site": portal_site()})
+
+    # --- logout: the ProConnect session ends too --------------------------------------
+
+    def get_logout_redirect_url(self, request):
+        """Called before the logout: a person signed in with ProConnect leaves through
+        ProConnect's end of session (RP-initiated logout), which brings them back."""
+        from portal.people.proconnect.views import SESSION_ID_TOKEN, end_session_url
+
+        id_token = request.session.get(SESSION_ID_TOKEN)
+        if id_token and settings.PROCONNECT_ENABLED:
+            try:
+                ending = end_session_url(request, id_token)
+            except (RequestException, ValueError):
+                logger.exception("ProConnect: no end of session (discovery failed)")
+                ending = None
+            if ending:
+                url, request._proconnect_logout_state = ending
+                return url
+        return super().get_logout_redirect_url(request)
+
+    def logout(self, request):
+        from portal.people.proconnect.views import SESSION_LOGOUT_STATE
+
+        state = getattr(request, "_proconnect_logout_state", None)
+        super().logout(request)  # a new, empty session
+        if state:
+            request.session[SESSION_LOGOUT_STATE] = state
+
+
+# French messages for what can go wrong between the portal and ProConnect.
+PROCONNECT_ERRORS = {
+    "cancelled": "Connexion avec ProConnect annulée. Vous pouvez réessayer, ou vous "
+    "connecter avec votre adresse électronique et votre mot de passe.",
+    "state": "La connexion avec ProConnect n'a pas abouti : la demande a expiré ou ne vient "
+    "pas de ce navigateur. Rien n'a été modifié ; réessayez.",
+    "down": "ProConnect ne répond pas pour le moment. Réessayez dans quelques minutes, ou "
+    "connectez-vous avec votre adresse électronique et votre mot de passe.",
+    "invalid": "ProConnect a renvoyé une réponse que le portail ne peut pas vérifier (code "
+    "expiré, jeton ou signature invalide). Rien n'a été modifié ; réessayez.",
+    "claims": "ProConnect n'a pas transmis votre adresse électronique professionnelle : "
+    "le portail ne peut pas vous connecter ainsi. Connectez-vous avec votre adresse "
+    "électronique et votre mot de passe.",
+    "unverified": "Un compte du portail existe déjà avec l'adresse {email}, et ProConnect "
+    "ne l'a pas vérifiée : le portail ne relie pas les deux sans vous. Connectez-vous avec "
+    "votre mot de passe, puis reliez ProConnect depuis votre profil.",
+    "other": "La connexion avec ProConnect n'a pas abouti. Rien n'a été modifié ; réessayez.",
+}
+
+
+def proconnect_refusal(request, key: str, **values):
+    """Back on the login page with the French message: nothing else changes."""
+    messages.error(request, PROCONNECT_ERRORS[key].format(**values))
+    return ImmediateHttpResponse(redirect("account_login"))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def generate_state_param(self, state: dict) -> str:
+        return secrets.token_urlsafe(32)  # ProConnect wants 32 characters or more
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        from portal.people.proconnect.claims import MissingClaims
+
+        extra_context = extra_context or {}
+        if error == AuthError.CANCELLED:
+            key = "cancelled"
+        elif isinstance(exception, MissingClaims):
+            key = "claims"
+        elif isinstance(exception, RequestException):
+            key = "down"
+        elif isinstance(exception, OAuth2Error):
+            key = "invalid"
+        elif exception is None and extra_context.get("state") is None:
+            key = "state"  # unknown, reused or tampered state
+        else:
+            key = "other"
+        logger.warning("ProConnect sign-in failed: %s (%r)", key, exception)
+        raise proconnect_refusal(request, key)
+
+    def pre_social_login(self, request, sociallogin):
+        if sociallogin.account.provider != "proconnect":
+            return
+        expected = sociallogin.state.get("nonce") or ""
+        received = str(sociallogin.account.extra_data.get("id_token", {}).get("nonce") or "")
+        if not expected or not secrets.compare_digest(expected, received):
+            logger.warning("ProConnect sign-in refused: nonce mismatch")
+            raise proconnect_refusal(request, "invalid")
+        if sociallogin.is_existing or sociallogin.user.pk:
+            return  # a returning identity, or an account found by its verified e-mail
+        email = sociallogin.user.email
+        unverified = [a for a in sociallogin.email_addresses if not a.verified]
+        if unverified and get_user_model().objects.filter(email__iexact=email).exists():
+            raise proconnect_refusal(request, "unverified", email=email)
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        if sociallogin.account.provider == "proconnect":
+            from portal.people.proconnect.services import fill_from_identity
+
+            fill_from_identity(user, sociallogin.account.extra_data)
+        return user

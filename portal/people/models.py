@@ -156,6 +156,12 @@ class User(AbstractUser):
         help_text="Par exemple « Agence France Travail Lille Centre ».",
     )
     job_title = models.CharField("fonction", max_length=120, blank=True)
+    siret = models.CharField(
+        "SIRET de la structure",
+        max_length=14,
+        blank=True,
+        help_text="Transmis par ProConnect à la connexion.",
+    )
     territories = models.ManyToManyField(
         Territory, verbose_name="territoires", blank=True, related_name="members"
     )

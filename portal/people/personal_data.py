@@ -38,6 +38,15 @@ def _profile(user) -> dict:
         "operateur": user.operator.name if user.operator_id else None,
         "structure": user.structure_name,
         "fonction": user.job_title,
+        "siret_de_la_structure": user.siret,
+        # What ProConnect told about this person at their last sign-in (claims).
+        "proconnect": [
+            {
+                "relie_le": account.date_joined.isoformat(),
+                "donnees_transmises": account.extra_data.get("userinfo", {}),
+            }
+            for account in user.socialaccount_set.filter(provider="proconnect")
+        ],
         "territoires": [t.name for t in user.territories.all()],
         "presentation": user.bio,
         "inscrit_le": user.date_joined.isoformat(),

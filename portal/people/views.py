@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -31,10 +32,21 @@ def profile(request):
         )
     else:
         form = ProfileForm(instance=user)
+    missing = user.profile_missing
+    proconnect_accounts = list(user.socialaccount_set.filter(provider="proconnect"))
     return render(
         request,
         "people/profile.html",
-        {"form": form, "title": "Mon profil", "missing": user.profile_missing},
+        {
+            "form": form,
+            # After a first sign-in with ProConnect, what it did not give is left to fill.
+            "title": "Compléter mon profil" if missing and proconnect_accounts else "Mon profil",
+            "missing": missing,
+            # How this person signs in (docs/decisions.md, "ProConnect").
+            "proconnect_enabled": settings.PROCONNECT_ENABLED,
+            "proconnect_accounts": proconnect_accounts,
+            "has_password": user.has_usable_password(),
+        },
     )
 
 

@@ -40,6 +40,18 @@ LABELS = {
     "verifiee": "Vérifiée",
     "modifie_le": "Modifié le",
     "utile": "« Utile »",
+    "siret_de_la_structure": "SIRET de la structure",
+    "proconnect": "ProConnect",
+    "relie_le": "Relié le",
+    "donnees_transmises": "Données transmises",
+    # ProConnect's claim names, as it sends them.
+    "sub": "Identifiant ProConnect (sub)",
+    "email": "Adresse électronique (email)",
+    "email_verified": "Adresse vérifiée (email_verified)",
+    "given_name": "Prénom (given_name)",
+    "usual_name": "Nom d'usage (usual_name)",
+    "siret": "SIRET (siret)",
+    "idp_id": "Fournisseur d'identité (idp_id)",
 }
 
 
