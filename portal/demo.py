@@ -5,7 +5,12 @@ Later apps add their own `demo.py` with a `seed(*, stdout)` function;
 idempotent: it looks rows up by a natural key and creates only what is missing.
 """
 
+import time
+
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -13,6 +18,10 @@ from portal.people.models import Operator, Territory, User
 from portal.setup import site_setup
 
 DEMO_PASSWORD = "demo-academie-2026"  # noqa: S105 — printed on purpose, demo only
+# The authenticator app of the demo's staff accounts (their second factor,
+# portal/people/second_factor.py): a known key, like the password, demo only.
+# `manage.py code_demo` prints its current code; any TOTP app takes the key.
+DEMO_TOTP_SECRET = "DEMOACADEMIEETCOMMUNAUTE"  # noqa: S105 — printed on purpose, demo only
 
 # (email, display name, first, last, operator slug, structure, job title, territory slugs, role)
 DEMO_USERS = [
@@ -158,5 +167,13 @@ def seed(*, stdout) -> list[tuple[str, str]]:
                 user.groups.add(*[g for g in (editors,) if g])
             if role == "superuser" and moderators:
                 user.groups.add(moderators)
+        if user.is_staff and not Authenticator.objects.filter(user=user).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
         accounts.append((email, ROLE_LABELS[role]))
     return accounts
+
+
+def demo_totp_code() -> str:
+    """The code the demo's authenticator app shows now."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))

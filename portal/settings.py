@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.PortalCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.people.second_factor.StaffSecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -289,6 +290,10 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff accounts must prove a second factor before their powers open
+# (portal/people/second_factor.py); an activation or a removal is told by e-mail, so
+# that a stolen password cannot add its own authenticator unseen.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # --- ProConnect (docs/deploy.md) ---------------------------------------------------------
 # Configured by the environment only; without it the button does not show and nothing
@@ -297,7 +302,16 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
 PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
 PROCONNECT_DOMAIN = os.environ.get("PROCONNECT_DOMAIN", "")
-PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES", "")  # e.g. "eidas1"
+# Asked of every sign-in (space-separated, sent as ProConnect's `claims` parameter and
+# checked on return), e.g. "eidas1"; empty: none.
+PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES", "")
+# The acr values ProConnect documents as two-factor (« Forcer la double
+# authentification »): a staff account signed in with one of them has its second factor.
+PROCONNECT_MFA_ACR_VALUES = os.environ.get(
+    "PROCONNECT_MFA_ACR_VALUES",
+    "eidas2 eidas3 https://proconnect.gouv.fr/assurance/self-asserted-2fa "
+    "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
+).split()
 PROCONNECT_ENABLED = bool(PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET and PROCONNECT_DOMAIN)
 
 
@@ -381,7 +395,9 @@ WAGTAIL_SITE_NAME = "Académie & Communauté France Travail"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILADMIN_USER_LOGIN_FORM = "portal.admin_forms.AdminLoginForm"
+# No avatar from gravatar.com: it would send a hash of every editor's address to a third
+# party (and the CSP blocks it anyway); Wagtail shows its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         # PostgreSQL full-text search with the French configuration on PostgreSQL,

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
+from portal.people import views as people_views
 from portal.sitemaps import SITEMAPS
 
 
@@ -21,9 +22,14 @@ admin.site.has_permission = _superuser_only
 admin.site.site_header = "Administration technique"
 
 urlpatterns = [
+    # The admins' own password forms know nothing of the second factor: both go
+    # through the portal's sign-in (people/views.py, admin_sign_in).
+    path("django-admin/login/", people_views.admin_sign_in),
+    path("admin/login/", people_views.admin_sign_in),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("comptes/double-authentification/", people_views.second_factor, name="second_factor"),
     path("comptes/", include("allauth.urls")),
     path("", include("academy.urls")),
     path("communaute/", include("community.urls")),

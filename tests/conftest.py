@@ -13,11 +13,14 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from tests import sessions
 from tests.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 pytest_plugins = ["tests.oidc"]  # the OpenID provider for ProConnect's tests
+
+sessions.install()  # force_login leaves a whole sign-in, second factor included
 
 
 def chromium_path() -> str | None:

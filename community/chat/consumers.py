@@ -21,6 +21,7 @@ from django.db import InterfaceError, OperationalError, connection
 from community import permissions
 from community.chat import broadcast, frames, selectors, services
 from community.chat.hub import TYPING_OFF_ABOVE, get_hub
+from portal.people.second_factor import holds_staff_powers, scope_needs_second_factor
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         slug = self.scope["url_route"]["kwargs"]["slug"]
         # The close code reaches the browser only after an accept (before, it is an HTTP 403).
         await self.accept()
+        if holds_staff_powers(user) and await database_sync_to_async(scope_needs_second_factor)(
+            self.scope
+        ):
+            await self.close(code=CLOSE_FORBIDDEN)  # staff powers wait for the second factor
+            return
         access = await database_sync_to_async(selectors.chat_access)(user=user, slug=slug)
         if access is None:
             await self.close(code=CLOSE_UNKNOWN_ROOM)

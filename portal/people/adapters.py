@@ -90,14 +90,23 @@ PROCONNECT_ERRORS = {
     "unverified": "Un compte du portail existe déjà avec l'adresse {email}, et ProConnect "
     "ne l'a pas vérifiée : le portail ne relie pas les deux sans vous. Connectez-vous avec "
     "votre mot de passe, puis reliez ProConnect depuis votre profil.",
+    "acr": "Votre connexion ProConnect n'a pas le niveau d'authentification que ce portail "
+    "demande. Rien n'a été modifié ; reconnectez-vous avec ProConnect.",
+    # ProConnect's own wording for a service that requires two factors (« Forcer la
+    # double authentification »).
+    "two_factor": "Vous ne pouvez pas accéder à l'administration sans double "
+    "authentification ProConnect. Installez une application d'authentification dans "
+    "ProConnect, puis reconnectez-vous.",
+    "other_person": "Cette identité ProConnect n'est pas reliée à votre compte : elle ne "
+    "peut pas servir de second facteur. Rien n'a été modifié.",
     "other": "La connexion avec ProConnect n'a pas abouti. Rien n'a été modifié ; réessayez.",
 }
 
 
-def proconnect_refusal(request, key: str, **values):
-    """Back on the login page with the French message: nothing else changes."""
+def proconnect_refusal(request, key: str, to: str = "account_login", **values):
+    """Back on the login page (or `to`) with the French message: nothing else changes."""
     messages.error(request, PROCONNECT_ERRORS[key].format(**values))
-    return ImmediateHttpResponse(redirect("account_login"))
+    return ImmediateHttpResponse(redirect(to))
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -133,12 +142,30 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not expected or not secrets.compare_digest(expected, received):
             logger.warning("ProConnect sign-in refused: nonce mismatch")
             raise proconnect_refusal(request, "invalid")
+        self._check_acr(request, sociallogin)
         if sociallogin.is_existing or sociallogin.user.pk:
             return  # a returning identity, or an account found by its verified e-mail
         email = sociallogin.user.email
         unverified = [a for a in sociallogin.email_addresses if not a.verified]
         if unverified and get_user_model().objects.filter(email__iexact=email).exists():
             raise proconnect_refusal(request, "unverified", email=email)
+
+    def _check_acr(self, request, sociallogin):
+        """The acr asked for must come back (ProConnect: « vous devez impérativement
+        vérifier les valeurs contenues dans le champ acr »); a second factor taken by a
+        signed-in staff account must be that account's own ProConnect identity."""
+        required = sociallogin.state.get("acr_required") or []
+        acr = sociallogin.account.extra_data.get("id_token", {}).get("acr")
+        two_factor = bool(sociallogin.state.get("second_factor"))
+        step = "second_factor"
+        if required and acr not in required:
+            logger.warning("ProConnect sign-in refused: acr %r not in %r", acr, required)
+            if two_factor and request.user.is_authenticated:
+                raise proconnect_refusal(request, "two_factor", to=step)
+            raise proconnect_refusal(request, "two_factor" if two_factor else "acr")
+        signed_in = request.user.is_authenticated
+        if two_factor and signed_in and sociallogin.user.pk != request.user.pk:
+            raise proconnect_refusal(request, "other_person", to=step)
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)

@@ -1,14 +1,18 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.people.forms import AccountDeleteForm, ProfileForm
 from portal.people.personal_data import account_erase, personal_data_export
+from portal.people.second_factor import ADMIN_PREFIXES, needs_second_factor
 from portal.people.services import profile_update
 
 
@@ -46,6 +50,7 @@ def profile(request):
             "proconnect_enabled": settings.PROCONNECT_ENABLED,
             "proconnect_accounts": proconnect_accounts,
             "has_password": user.has_usable_password(),
+            "has_app": user.authenticator_set.filter(type="totp").exists(),
         },
     )
 
@@ -93,3 +98,50 @@ def personal_data_download(request):
     )
     response["Content-Disposition"] = 'attachment; filename="mes-donnees-academie-communaute.json"'
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST", "HEAD"])
+def admin_sign_in(request):
+    """/admin/login/ and /django-admin/login/: the portal's sign-in, not the admins'
+    own password forms, which know nothing of the second factor (allauth's MFA stage,
+    ProConnect). Someone signed in who lacks the admin's permission is refused here:
+    the sign-in page would send them straight back."""
+    if request.user.is_authenticated:
+        reason = "Votre compte n'a pas accès à cette administration."
+        return render(request, "403.html", {"title": "Accès refusé", "reason": reason}, status=403)
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return redirect(f"{reverse('account_login')}{query}")
+
+
+@never_cache
+@login_required
+@require_GET
+def second_factor(request):
+    """The step a staff account takes before its powers open (second_factor.py)."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/admin/" if request.user.is_staff else "/"
+    admin_path = next_url.startswith(ADMIN_PREFIXES)
+    if not needs_second_factor(request, request.user, admin_path=admin_path):
+        return redirect(next_url)
+    kinds = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
+    return render(
+        request,
+        "people/second_factor.html",
+        {
+            "title": "Validation en deux étapes requise",
+            "next_url": next_url,
+            "has_app": Authenticator.Type.TOTP in kinds,
+            "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in kinds,
+            "proconnect_linked": settings.PROCONNECT_ENABLED
+            and request.user.socialaccount_set.filter(provider="proconnect").exists(),
+        },
+    )

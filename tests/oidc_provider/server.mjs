@@ -18,7 +18,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const env = (name) => {
   const value = process.env[name];
@@ -44,6 +44,15 @@ const page = (title, body) => `<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>${escape(title)}</title></head>
 <body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
 
+// node-oidc-provider asks for a new login until an essential acr is met; here the
+// login gives the account's own acr, and the service decides.
+function acrAsTheAccountHasIt() {
+  const policy = interactionPolicy.base();
+  policy.get('login').checks.remove('essential_acrs');
+  policy.get('login').checks.remove('essential_acr');
+  return policy;
+}
+
 const configuration = {
   clients: [{
     client_id: env('OIDC_CLIENT_ID'),
@@ -67,7 +76,15 @@ const configuration = {
     siret: ['siret'],
     uid: ['uid'],
   },
-  acrValues: ['eidas1', 'eidas2', 'eidas3'],
+  // ProConnect's levels (« Niveaux d'assurance et utilisation de l'ACR »). A login's acr
+  // is its account's (OIDC_ACCOUNTS), whatever the service asked for: as in the
+  // federation, whose identity providers do not all give two factors, the service has
+  // to check the acr it gets back (« Forcer la double authentification »).
+  acrValues: [
+    'eidas1', 'eidas2', 'eidas3',
+    'https://proconnect.gouv.fr/assurance/self-asserted-2fa',
+    'https://proconnect.gouv.fr/assurance/consistency-checked-2fa',
+  ],
   pkce: { required: () => false }, // ProConnect refuses parameters it does not list
   ttl: { AuthorizationCode: 30, AccessToken: 60 },
   routes: {
@@ -93,6 +110,7 @@ const configuration = {
     },
   },
   interactions: {
+    policy: acrAsTheAccountHasIt(),
     url: (ctx, interaction) => `${PREFIX}/interaction/${interaction.uid}`,
   },
   async findAccount(ctx, id) {

@@ -117,7 +117,7 @@ def test_the_authorization_request_carries_exactly_what_proconnect_accepts(clien
         "scope",
         "state",
         "nonce",
-        "acr_values",
+        "claims",
     }
     assert query["response_type"] == ["code"]
     assert set(query["scope"][0].split()) == {
@@ -129,7 +129,10 @@ def test_the_authorization_request_carries_exactly_what_proconnect_accepts(clien
     }
     assert query["redirect_uri"] == [f"{TEST_HOST}/comptes/proconnect/login/callback/"]
     assert len(query["state"][0]) >= 32 and len(query["nonce"][0]) >= 32
-    assert query["acr_values"] == ["eidas1"]
+    # acr_values is not among the parameters ProConnect lists: the level goes in claims.
+    assert json.loads(query["claims"][0]) == {
+        "id_token": {"acr": {"essential": True, "values": ["eidas1"]}}
+    }
 
 
 def test_the_login_and_signup_pages_show_the_proconnect_button_above_the_email_form(

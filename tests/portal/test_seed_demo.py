@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from portal.people.models import Operator, User
 
@@ -14,7 +15,8 @@ def _row_counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"people", "portal", "wagtailcore", "account", "notifications"}
+        if model._meta.app_label
+        in {"people", "portal", "wagtailcore", "account", "mfa", "notifications"}
     }
 
 
@@ -61,6 +63,31 @@ def test_demo_user_can_log_in_with_the_printed_password(settings, client):
     from portal.demo import DEMO_PASSWORD
 
     assert client.login(email="yanis.benali@demo.academie.fr", password=DEMO_PASSWORD)
+
+
+def test_the_demo_admin_reaches_the_admin_with_the_password_and_the_printed_code(settings, client):
+    settings.DEBUG = True
+    settings.MFA_TOTP_TOLERANCE = 1  # a code printed at the very end of its 30 seconds
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    from portal.demo import DEMO_PASSWORD
+
+    assert "code_demo" in out.getvalue()
+    signed_in = client.post(
+        reverse("account_login"),
+        {"login": "admin@demo.academie.fr", "password": DEMO_PASSWORD},
+    )
+    assert signed_in["Location"] == reverse("mfa_authenticate")
+    code = StringIO()
+    call_command("code_demo", stdout=code)
+    assert client.post(reverse("mfa_authenticate"), {"code": code.getvalue().strip()})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_code_is_refused_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG est désactivé"):
+        call_command("code_demo", stdout=StringIO())
 
 
 def test_seed_demo_refuses_to_run_with_debug_off(settings):

@@ -1,4 +1,4 @@
-"""The Wagtail admin speaks French where Wagtail leaves English: login and workflow names."""
+"""The Wagtail admin: signed in through the portal's own sign-in; workflow names in French."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -11,25 +11,32 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_login_labels_the_password_in_french(client):
-    html = client.get(reverse("wagtailadmin_login")).content.decode()
+@pytest.mark.parametrize("admin", ["/admin/", "/django-admin/"])
+def test_the_admins_login_is_the_portals_sign_in_with_its_second_factor(client, admin):
+    response = client.get(f"{admin}login/?next={admin}")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={admin.replace('/', '%2F')}"
 
-    assert ">Mot de passe" in html
-    assert "Password" not in html
-
-
-def test_admin_login_still_signs_a_staff_member_in(client):
     user = UserFactory(is_superuser=True, is_staff=True)
     user.set_password("un-mot-de-passe-solide")
     user.save()
+    # The admins' own password form is gone: a POST there signs nobody in.
+    client.post(f"{admin}login/", {"username": user.email, "password": "un-mot-de-passe-solide"})
+    assert "_auth_user_id" not in client.session
 
-    response = client.post(
-        reverse("wagtailadmin_login"),
-        {"username": user.email, "password": "un-mot-de-passe-solide"},
-    )
 
-    assert response.status_code == 302
-    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+def test_the_admins_login_never_sends_elsewhere(client):
+    response = client.get("/admin/login/?next=https://ailleurs.example/")
+    assert response["Location"] == reverse("account_login")
+
+
+def test_someone_signed_in_without_the_admins_permission_gets_the_403_page_not_a_loop(client):
+    client.force_login(UserFactory())
+    first = client.get("/admin/")
+    assert first.status_code == 302 and first["Location"].startswith("/admin/login/")
+    refused = client.get(first["Location"])
+    assert refused.status_code == 403
+    assert "Accès refusé" in refused.content.decode()
 
 
 def test_default_workflow_and_task_have_french_names():

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import DEMO_PASSWORD
+from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
@@ -37,6 +37,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         for email, role in accounts:
             self.stdout.write(f"  {email:<40} {role}")
+        self.stdout.write(
+            "Les comptes d'équipe demandent aussi un code de validation en deux étapes : "
+            "`.venv/bin/python manage.py code_demo` l'affiche "
+            f"(ou une application d'authentification, clé {DEMO_TOTP_SECRET})."
+        )
 
     @staticmethod
     def _seeders() -> list[str]:

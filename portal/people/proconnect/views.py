@@ -15,9 +15,18 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from portal.people.second_factor import SESSION_ACR
+
 # The session key that keeps the ID token for the logout at ProConnect (id_token_hint).
 SESSION_ID_TOKEN = "proconnect_id_token"  # noqa: S105 (a key, not a secret)
 SESSION_LOGOUT_STATE = "proconnect_logout_state"
+
+
+def keep_sign_in(sender, request, user, sociallogin=None, **kwargs):
+    """allauth's user_logged_in: the ProConnect sign-in of this request in the session."""
+    held = getattr(request, "_proconnect_sign_in", None)
+    if held and sociallogin is not None and sociallogin.account.provider == "proconnect":
+        request.session.update(held)
 
 
 class ProConnectAdapter(OpenIDConnectOAuth2Adapter):
@@ -38,8 +47,18 @@ class ProConnectAdapter(OpenIDConnectOAuth2Adapter):
         if data["userinfo"].get("sub") != data["id_token"].get("sub"):
             raise OAuth2Error("userinfo and id_token name different people")
         login = self.get_provider().sociallogin_from_response(request, data)
-        # Kept in the session only (never in the database), for the logout.
-        request.session[SESSION_ID_TOKEN] = id_token
+        # Kept in the session only (never in the database): the ID token for the logout,
+        # the acr for the staff's second factor (second_factor.py). A person already
+        # signed in is signed out by allauth before this sign-in completes, which
+        # empties the session: keep_sign_in writes them again once signed in.
+        request._proconnect_sign_in = {
+            SESSION_ID_TOKEN: id_token,
+            SESSION_ACR: {
+                "sub": str(data["id_token"].get("sub")),
+                "acr": data["id_token"].get("acr"),
+            },
+        }
+        request.session.update(request._proconnect_sign_in)
         return login
 
     def _decode_id_token(self, app, id_token: str) -> dict:

@@ -8,17 +8,20 @@ commit, which a test wrapped in a rolled-back transaction never reaches.
 import asyncio
 import contextlib
 import json
+from importlib import import_module
 from urllib.parse import urlencode
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from community.chat import services
 from community.chat.hub import get_hub
 from community.chat.routing import websocket_urlpatterns
+from tests.sessions import sign_in_records
 
 TIMEOUT = 3
 
@@ -43,15 +46,26 @@ def run(coroutine_function):
     async_to_sync(body)()
 
 
-async def open_socket(user, slug: str, **query):
+def session_for(user, *, second_factor: bool):
+    """The session a complete sign-in leaves (tests/sessions.py), unsaved: the
+    consumer only reads it."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    if user is not None:
+        session.update(sign_in_records(user, second_factor=second_factor))
+    return session
+
+
+async def open_socket(user, slug: str, *, second_factor: bool = True, **query):
     """Connect as `user` (None: anonymous): (connected, close code or subprotocol, communicator).
 
-    `query`: the URL's parameters (after, change); None leaves one out.
+    `query`: the URL's parameters (after, change); None leaves one out. A staff account
+    comes with its second factor unless `second_factor=False`.
     """
     params = urlencode({name: value for name, value in query.items() if value is not None})
     path = f"/ws/chat/{slug}/" + (f"?{params}" if params else "")
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
     communicator.scope["user"] = user if user is not None else AnonymousUser()
+    communicator.scope["session"] = session_for(user, second_factor=second_factor)
     connected, detail = await communicator.connect(timeout=TIMEOUT)
     _open.append(communicator)
     return connected, detail, communicator
@@ -63,9 +77,10 @@ async def connect(user, slug: str, **query) -> WebsocketCommunicator:
     return communicator
 
 
-async def closed_with(user, slug: str) -> int:
+async def closed_with(user, slug: str, *, second_factor: bool = True) -> int:
     """The close code the server answers this user with (the handshake is accepted first)."""
-    communicator = await connect(user, slug)
+    connected, _, communicator = await open_socket(user, slug, second_factor=second_factor)
+    assert connected
     frame = await communicator.receive_output(timeout=TIMEOUT)
     assert frame["type"] == "websocket.close", frame
     return frame["code"]

@@ -440,6 +440,24 @@ def test_who_may_open_a_room(private_cast, somme_room, nord):
     run(body)
 
 
+def test_a_staff_session_without_its_second_factor_opens_no_room(private_cast, somme_room, nord):
+    """The chat is behind the same rule as the pages (portal/people/second_factor.py):
+    a staff account signed in with a password alone is refused, even an open space."""
+
+    async def body():
+        for slug in ("somme", "nord"):
+            code = await closed_with(private_cast.staff, slug, second_factor=False)
+            assert code == consumers.CLOSE_FORBIDDEN
+        # A member without staff powers needs no second factor.
+        connected, _, communicator = await open_socket(
+            private_cast.member, "somme", second_factor=False
+        )
+        assert connected
+        assert (await receive(communicator, "history"))["type"] == "history"
+
+    run(body)
+
+
 def test_suspended_members_and_non_members_read_but_cannot_send_and_staff_can(
     private_cast, somme_room, nord_room
 ):
