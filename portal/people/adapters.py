@@ -156,16 +156,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         signed-in staff account must be that account's own ProConnect identity."""
         required = sociallogin.state.get("acr_required") or []
         acr = sociallogin.account.extra_data.get("id_token", {}).get("acr")
-        two_factor = bool(sociallogin.state.get("second_factor"))
-        step = "second_factor"
+        # A step-up by a signed-in staff account comes back to its step page.
+        step_up = bool(sociallogin.state.get("second_factor")) and request.user.is_authenticated
         if required and acr not in required:
             logger.warning("ProConnect sign-in refused: acr %r not in %r", acr, required)
-            if two_factor and request.user.is_authenticated:
-                raise proconnect_refusal(request, "two_factor", to=step)
+            if step_up:
+                raise proconnect_refusal(request, "two_factor", to="second_factor")
+            two_factor = bool(sociallogin.state.get("second_factor"))
             raise proconnect_refusal(request, "two_factor" if two_factor else "acr")
-        signed_in = request.user.is_authenticated
-        if two_factor and signed_in and sociallogin.user.pk != request.user.pk:
-            raise proconnect_refusal(request, "other_person", to=step)
+        if step_up and sociallogin.user.pk != request.user.pk:
+            raise proconnect_refusal(request, "other_person", to="second_factor")
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)

@@ -7,22 +7,11 @@ class PeopleConfig(AppConfig):
     verbose_name = "Personnes et territoires"
 
     def ready(self):
-        from allauth.mfa.models import Authenticator
+        from allauth.account.signals import user_logged_in
         from allauth.mfa.signals import authenticator_added
 
+        from portal.people.proconnect.views import keep_sign_in
         from portal.people.second_factor import record_activation
 
-        def on_authenticator_added(sender, request, user, authenticator, **kwargs):
-            if request is not None and authenticator.type in (
-                Authenticator.Type.TOTP,
-                Authenticator.Type.WEBAUTHN,
-            ):
-                record_activation(request, authenticator)
-
-        authenticator_added.connect(on_authenticator_added, dispatch_uid="second_factor")
-
-        from allauth.account.signals import user_logged_in
-
-        from portal.people.proconnect.views import keep_sign_in
-
+        authenticator_added.connect(record_activation, dispatch_uid="second_factor")
         user_logged_in.connect(keep_sign_in, dispatch_uid="proconnect_sign_in")

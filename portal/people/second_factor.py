@@ -16,8 +16,12 @@ provider's adapter (SESSION_ACR). Reading both costs no query.
 """
 
 from allauth.account.internal.flows.login import get_authentication_records, record_authentication
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 # Set by the ProConnect adapter at each sign-in: {"sub": ..., "acr": ...}.
 SESSION_ACR = "proconnect_acr"
@@ -67,12 +71,15 @@ def needs_second_factor(request: HttpRequest, user, *, admin_path: bool = False)
     )
 
 
-def record_activation(request: HttpRequest, authenticator) -> None:
-    """Activating an authenticator app means typing one of its codes: it is a second
-    factor for this session (allauth records it only for a sign-in)."""
-    record_authentication(
-        request, authenticator.user, "mfa", id=authenticator.pk, type=authenticator.type
-    )
+def record_activation(sender, request, user, authenticator, **kwargs) -> None:
+    """allauth's authenticator_added: activating an authenticator app (or a security
+    key) means using it, so it is a second factor for this session (allauth records it
+    only for a sign-in). Recovery codes are not a factor of their own here."""
+    if request is not None and authenticator.type in (
+        Authenticator.Type.TOTP,
+        Authenticator.Type.WEBAUTHN,
+    ):
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
 
 
 class _ScopeRequest:
@@ -105,10 +112,6 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.shortcuts import redirect
-        from django.urls import reverse
-        from django.utils.http import urlencode
-
         path = request.path
         if not path.startswith(OPEN_PREFIXES):
             admin_path = path.startswith(ADMIN_PREFIXES)

@@ -1,3 +1,4 @@
+from allauth.account.utils import get_next_redirect_url
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -6,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -50,7 +51,7 @@ def profile(request):
             "proconnect_enabled": settings.PROCONNECT_ENABLED,
             "proconnect_accounts": proconnect_accounts,
             "has_password": user.has_usable_password(),
-            "has_app": user.authenticator_set.filter(type="totp").exists(),
+            "has_app": user.authenticator_set.filter(type=Authenticator.Type.TOTP).exists(),
         },
     )
 
@@ -110,11 +111,7 @@ def admin_sign_in(request):
     if request.user.is_authenticated:
         reason = "Votre compte n'a pas accès à cette administration."
         return render(request, "403.html", {"title": "Accès refusé", "reason": reason}, status=403)
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
+    next_url = get_next_redirect_url(request)
     query = f"?{urlencode({'next': next_url})}" if next_url else ""
     return redirect(f"{reverse('account_login')}{query}")
 
@@ -124,11 +121,7 @@ def admin_sign_in(request):
 @require_GET
 def second_factor(request):
     """The step a staff account takes before its powers open (second_factor.py)."""
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/admin/" if request.user.is_staff else "/"
+    next_url = get_next_redirect_url(request) or ("/admin/" if request.user.is_staff else "/")
     admin_path = next_url.startswith(ADMIN_PREFIXES)
     if not needs_second_factor(request, request.user, admin_path=admin_path):
         return redirect(next_url)

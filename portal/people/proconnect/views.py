@@ -64,14 +64,7 @@ class ProConnectAdapter(OpenIDConnectOAuth2Adapter):
     def _decode_id_token(self, app, id_token: str) -> dict:
         # allauth skips the signature of a token it fetched itself over TLS (which OIDC
         # Core allows); ProConnect asks every service to check it: always checked.
-        return jwtkit.verify_and_decode(
-            credential=id_token,
-            keys_url=self.openid_config["jwks_uri"],
-            issuer=self.openid_config["issuer"],
-            audience=app.client_id,
-            lookup_kid=jwtkit.lookup_kid_jwk,
-            verify_signature=True,
-        )
+        return self._verified(id_token, app)
 
     def _fetch_user_info(self, access_token: str) -> dict:
         """ProConnect's userinfo is a signed JWT (application/jwt), checked like the ID token."""
@@ -82,9 +75,12 @@ class ProConnectAdapter(OpenIDConnectOAuth2Adapter):
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         if content_type != "application/jwt":
             raise OAuth2Error(f"userinfo is not a signed JWT ({content_type or 'no type'})")
-        app = self.get_provider().app
+        return self._verified(response.text.strip(), self.get_provider().app)
+
+    def _verified(self, credential: str, app) -> dict:
+        """A JWT of ProConnect: signature (its JWKS), issuer and audience checked."""
         return jwtkit.verify_and_decode(
-            credential=response.text.strip(),
+            credential=credential,
             keys_url=self.openid_config["jwks_uri"],
             issuer=self.openid_config["issuer"],
             audience=app.client_id,
