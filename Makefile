@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint format check bench bench-chat clean
+.PHONY: run test install migrate demo lint format check messages bench bench-chat clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus récent est requis.")'
@@ -52,6 +52,10 @@ format: install
 check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The portal's corrections to its libraries' French: after editing the .po, commit the .mo.
+messages:
+	msgfmt --check -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po
 
 # Pages (wrk against a trivial view), then the live chat's fan-out (bench/chat.py:
 # PostgreSQL and Redis needed, about 5 minutes; BENCH_CHAT_CLIENTS=200 to shorten it).

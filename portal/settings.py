@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # allauth's list of security keys: « il y a 2 jours »
 ]
 
 # Under DEBUG, the portal's 404 and 500 pages still answer (portal.middleware);
@@ -289,7 +290,17 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Security keys (WebAuthn) as a second factor, not as a passwordless sign-in: the relying
+# party is the host the page was served from, so a browser accepts them over HTTPS, and
+# in development on http://localhost (not on http://127.0.0.1: an IP address is no RP ID).
+MFA_FORMS = {
+    "authenticate": "portal.people.forms.SecondFactorCodeForm",
+    "add_webauthn": "portal.people.forms.AddSecurityKeyForm",
+    "edit_webauthn": "portal.people.forms.EditSecurityKeyForm",
+    "authenticate_webauthn": "portal.people.forms.SecurityKeyForm",
+    "reauthenticate_webauthn": "portal.people.forms.ReauthenticateSecurityKeyForm",
+}
 # Staff accounts must prove a second factor before their powers open
 # (portal/people/second_factor.py); an activation or a removal is told by e-mail, so
 # that a stolen password cannot add its own authenticator unseen.
@@ -355,6 +366,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# The portal's corrections to its libraries' French (locale/fr/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static and media files ---------------------------------------------------------------

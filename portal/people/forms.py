@@ -1,4 +1,14 @@
+from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import (
+    AddWebAuthnForm,
+    AuthenticateWebAuthnForm,
+    EditWebAuthnForm,
+    ReauthenticateWebAuthnForm,
+)
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 
 from portal.forms import DsfrForm, DsfrModelForm
 from portal.people.models import Territory, User
@@ -77,3 +87,70 @@ class AccountDeleteForm(DsfrForm):
         if not self.user.check_password(password):
             raise forms.ValidationError("Mot de passe incorrect : le compte n'a pas été supprimé.")
         return password
+
+
+# allauth's WebAuthn forms, in French where allauth leaves it to Django (a field named
+# « Name ») or says « Code incorrect. » of a key (its one message for a failed check).
+KEY_NAME_LABEL = "Nom de la clé"
+KEY_NAME_HELP = "Pour la reconnaître parmi vos clés, par exemple « Clé du bureau »."
+KEY_NOT_RECOGNISED = (
+    "Cette clé de sécurité n'a pas été reconnue. Rien n'a été modifié : utilisez la clé "
+    "associée à votre compte, ou un code."
+)
+KEY_NOT_REGISTERED = (
+    "La réponse de la clé de sécurité n'a pas pu être vérifiée. Aucune clé n'a été "
+    "ajoutée : réessayez."
+)
+
+
+def _in_french(error: ValidationError, message: str) -> ValidationError:
+    """A failed check of allauth (code "incorrect_code") told as `message`; any other
+    refusal (too many attempts) as allauth says it."""
+    if getattr(error, "code", None) == "incorrect_code":
+        return ValidationError(message, code="incorrect_code")
+    return error
+
+
+class AddSecurityKeyForm(AddWebAuthnForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = KEY_NAME_LABEL
+        self.fields["name"].help_text = KEY_NAME_HELP
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            raise _in_french(error, KEY_NOT_REGISTERED) from error
+
+
+class EditSecurityKeyForm(EditWebAuthnForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = KEY_NAME_LABEL
+        self.fields["name"].help_text = KEY_NAME_HELP
+
+
+class _KeyAnswerInFrench:
+    def clean_credential(self):
+        try:
+            return super().clean_credential()
+        except ValidationError as error:
+            raise _in_french(error, KEY_NOT_RECOGNISED) from error
+
+
+class SecurityKeyForm(_KeyAnswerInFrench, AuthenticateWebAuthnForm):
+    """The key's answer at a sign-in's second step."""
+
+
+class ReauthenticateSecurityKeyForm(_KeyAnswerInFrench, ReauthenticateWebAuthnForm):
+    """The key's answer when a signed-in person confirms their access with it."""
+
+
+class SecondFactorCodeForm(AuthenticateForm):
+    """allauth's code form of a sign-in's second step; it also tells the page which
+    authenticators the account holds, so that the page offers what it can use."""
+
+    @cached_property
+    def authenticator_types(self) -> set[str]:
+        return set(Authenticator.objects.filter(user=self.user).values_list("type", flat=True))

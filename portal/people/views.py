@@ -1,3 +1,5 @@
+from collections import Counter
+
 from allauth.account.utils import get_next_redirect_url
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -39,6 +41,7 @@ def profile(request):
         form = ProfileForm(instance=user)
     missing = user.profile_missing
     proconnect_accounts = list(user.socialaccount_set.filter(provider="proconnect"))
+    authenticators = Counter(user.authenticator_set.values_list("type", flat=True))
     return render(
         request,
         "people/profile.html",
@@ -51,7 +54,8 @@ def profile(request):
             "proconnect_enabled": settings.PROCONNECT_ENABLED,
             "proconnect_accounts": proconnect_accounts,
             "has_password": user.has_usable_password(),
-            "has_app": user.authenticator_set.filter(type=Authenticator.Type.TOTP).exists(),
+            "has_app": Authenticator.Type.TOTP in authenticators,
+            "key_count": authenticators[Authenticator.Type.WEBAUTHN],
         },
     )
 
@@ -134,6 +138,7 @@ def second_factor(request):
             "next_url": next_url,
             "has_app": Authenticator.Type.TOTP in kinds,
             "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in kinds,
+            "has_key": Authenticator.Type.WEBAUTHN in kinds,
             "proconnect_linked": settings.PROCONNECT_ENABLED
             and request.user.socialaccount_set.filter(provider="proconnect").exists(),
         },

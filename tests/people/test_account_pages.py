@@ -229,6 +229,7 @@ def test_two_factor_pages_render_from_activation_to_login(client, mailoutbox, se
     )
     assert [text(h) for h in page.find_all("h2")] == [
         "Application d'authentification",
+        "Clés de sécurité",
         "Codes de récupération",
     ]
 
@@ -271,7 +272,9 @@ def test_two_factor_pages_render_from_activation_to_login(client, mailoutbox, se
     response = sign_in(client, user.email)
     assert response["Location"] == reverse("mfa_authenticate")
     assert signed_in_user_id(client) is None
-    page = assert_dsfr_page(client.get(reverse("mfa_authenticate")), title="Connexion")
+    page = assert_dsfr_page(
+        client.get(reverse("mfa_authenticate")), title="Validation en deux étapes"
+    )
     assert_entrance_column(page)
     recovery = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
     response = client.post(

@@ -51,7 +51,9 @@ def test_a_staff_account_signed_in_with_a_password_alone_reaches_no_page_until_i
         client.get(f"{STEP}?next=/admin/"), title="Validation en deux étapes requise"
     )
     assert text(page.find("h1")) == "Validation en deux étapes requise"
-    activate = [a for a in page.find_all("a") if text(a) == "Activer la validation en deux étapes"]
+    activate = [
+        a for a in page.find_all("a") if text(a) == "Activer une application d'authentification"
+    ]
     assert activate and activate[0]["href"] == f"{reverse('mfa_activate_totp')}?next=/admin/"
     # The account pages stay open: that is where the second factor is set up.
     assert client.get(reverse("mfa_index")).status_code == 200
