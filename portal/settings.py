@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "academy",
     "community",
+    "pilotage",
     "widget_tweaks",  # django-dsfr's radio and checkbox templates load it
     "dsfr",
     "django_htmx",
@@ -494,6 +495,8 @@ LOGGING = {
 PORTAL_NAME = "Académie & Communauté"
 # How long a burst of notifications waits before it leaves as one e-mail.
 NOTIFICATIONS_EMAIL_GROUPING_SECONDS = int(os.environ.get("NOTIFICATIONS_GROUPING", "120"))
+# Local hour (Europe/Paris) of the pilotage's nightly run (pilotage/tasks.py).
+PILOTAGE_HOUR = int(os.environ.get("PILOTAGE_HOUR", "3"))
 # Local hour (Europe/Paris) at which daily digests leave.
 NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "7"))
 # Unsubscribe links stay valid this long (seconds).

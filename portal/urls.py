@@ -33,6 +33,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("", include("academy.urls")),
     path("communaute/", include("community.urls")),
+    path("pilotage/", include("pilotage.urls")),
     path("mon-espace/", include("portal.people.urls")),
     path("mon-espace/notifications/", include("portal.notifications.urls")),
     path("recherche/", views.search, name="search"),

@@ -198,6 +198,13 @@ class User(AbstractUser):
     def get_absolute_url(self):
         return reverse("people:profile")
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What record_operator_period compares with at the next save.
+        instance._operator_id_at_load = instance.__dict__.get("operator_id")
+        return instance
+
     @property
     def profile_missing(self) -> list[str]:
         """What the community requires and this profile still lacks (French labels)."""
@@ -207,3 +214,27 @@ class User(AbstractUser):
         if not self.territories.exists():
             missing.append("au moins un territoire")
         return missing
+
+
+class OperatorPeriod(models.Model):
+    """Since when a person works for an operator: the pilotage counts each act for the
+    operator its author had when it happened (pilotage/indicators.py).
+
+    Written whenever a person's operator is set or changes (the User post_save receiver
+    in portal/people/apps.py); an act before a person's first period counts for that
+    first operator (they had it from their arrival)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="operator_periods")
+    operator = models.ForeignKey(
+        Operator, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    since = models.DateTimeField("depuis")
+
+    class Meta:
+        verbose_name = "période chez un opérateur"
+        verbose_name_plural = "périodes chez un opérateur"
+        ordering = ["user", "since", "pk"]
+        indexes = [models.Index(fields=["user", "since"])]
+
+    def __str__(self):
+        return f"{self.user} : {self.operator or 'sans opérateur'} depuis le {self.since:%d/%m/%Y}"

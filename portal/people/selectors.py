@@ -3,7 +3,7 @@ import unicodedata
 from portal.people.models import Territory
 
 
-def _collation_key(name: str) -> str:
+def collation_key(name: str) -> str:
     # "Île-de-France" sorts with the I's, as a French reader expects.
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
@@ -14,7 +14,7 @@ def territory_choices() -> list:
     national = [t for t in territories if t.level == Territory.Level.NATIONAL]
     regions = sorted(
         (t for t in territories if t.level == Territory.Level.REGION),
-        key=lambda t: _collation_key(t.name),
+        key=lambda t: collation_key(t.name),
     )
     children: dict[int, list[Territory]] = {}
     for territory in territories:
@@ -26,7 +26,7 @@ def territory_choices() -> list:
     for region in regions:
         members = sorted(
             children.get(region.pk, []),
-            key=lambda t: (t.level, t.insee_code, _collation_key(t.name)),
+            key=lambda t: (t.level, t.insee_code, collation_key(t.name)),
         )
         group = [(region.pk, f"{region.name} (toute la région)")]
         group += [

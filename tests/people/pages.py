@@ -93,8 +93,10 @@ def assert_dsfr_page(response, *, title: str) -> BeautifulSoup:
         for ref in control.get("aria-describedby", "").split():
             assert page.find(id=ref) is not None, f"{control_id} décrit par #{ref} absent"
 
+    # DSFR buttons: fr-btn, and the components' own (the breadcrumb's disclosure).
+    dsfr_buttons = {"fr-btn", "fr-breadcrumb__button"}
     for button in page.find_all("button"):
-        assert "fr-btn" in button.get("class", []), f"bouton hors DSFR : {button}"
+        assert dsfr_buttons & set(button.get("class", [])), f"bouton hors DSFR : {button}"
     for form in page.find_all("form"):
         if form.get("method", "get").lower() == "post":
             assert form.find("input", attrs={"name": "csrfmiddlewaretoken"}), form.get("action")

@@ -52,6 +52,7 @@ class Command(BaseCommand):
                 "portal",
                 "academy",
                 "community",
+                "pilotage",
             }:
                 continue
             if importlib.util.find_spec(candidate) is not None:

@@ -1,0 +1,283 @@
+"""What a dashboard shows, read from the latest run's cells: a fixed number of queries
+whatever the number of territories (pinned by tests/pilotage/test_dashboard.py)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from pilotage.aggregation import add_months, latest_run
+from pilotage.disclosure import HIDDEN, Figure
+from pilotage.indicators import INDICATORS, Indicator
+from pilotage.models import Aggregate, AggregationRun
+from pilotage.policy import TerritoryTree
+from portal.people.models import Operator, Territory
+
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def month_label(month: date) -> str:
+    return f"{MONTHS_FR[month.month - 1]} {month.year}"
+
+
+def format_value(indicator: Indicator, item: Figure) -> str:
+    """A figure as a French reader reads it: « 1 234 », « 75 % », « 4,5 jours »,
+    « < 5 » when hidden, « — » when there is nothing to compute."""
+    if item.hidden:
+        return HIDDEN
+    if item.value is None:
+        return "—"
+    if indicator.unit == "part":
+        return f"{round(item.value * 100)} %"
+    if indicator.kind == "median":
+        return f"{item.value:.1f} {indicator.unit}".replace(".", ",")
+    return f"{round(item.value):,}".replace(",", "\u202f")
+
+
+@dataclass(frozen=True)
+class Filters:
+    month: date | None  # None: the 12 months
+    operator: Operator | None
+    theme: str
+
+    def query(self) -> Q:
+        query = Q(operator=self.operator) if self.operator else Q(operator__isnull=True)
+        return query & Q(theme=self.theme)
+
+
+@dataclass(frozen=True)
+class Row:
+    indicator: Indicator
+    figure: Figure
+    text: str
+    parent_text: str | None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    run: AggregationRun
+    territory: Territory
+    parent: Territory | None
+    children: list[Territory]
+    months: list[date]
+    key_figures: list[Row]
+    # indicator key -> [(month, text)]: the evolution table of each indicator
+    evolution: dict[str, list[tuple[date, str]]]
+    # indicator key -> [(operator, text)]
+    by_operator: dict[str, list[tuple[Operator, str]]]
+    # indicator key -> [(child territory, text)]
+    by_child: dict[str, list[tuple[Territory, str]]]
+
+
+def _figure(cell: Aggregate | None, indicator: Indicator) -> Figure:
+    if cell is None:
+        empty = 0.0 if indicator.kind in ("people", "count") else None
+        return Figure(empty, 0, False)
+    return Figure(cell.value, cell.people, cell.hidden)
+
+
+def dashboard(
+    *, territory: Territory, tree: TerritoryTree, filters: Filters, operators: list[Operator]
+) -> Dashboard | None:
+    run = latest_run()
+    if run is None:
+        return None
+    months = [add_months(run.last_month, offset) for offset in range(-11, 1)]
+    parent = tree.by_id.get(territory.parent_id) if territory.parent_id else None
+    children = tree.children.get(territory.pk, [])
+    period = (
+        Q(months=1, period_start=filters.month)
+        if filters.month
+        else Q(months=12, period_start=months[0])
+    )
+    selected = filters.query()
+    # One query: this territory's cells (every month, every operator of the chosen
+    # theme), its parent's and children's cells of the chosen period and filters.
+    cells = Aggregate.objects.filter(run=run).filter(
+        Q(territory=territory, theme=filters.theme)
+        | (
+            Q(territory_id__in=[c.pk for c in children] + ([parent.pk] if parent else []))
+            & period
+            & selected
+        )
+    )
+    found: dict[tuple, Aggregate] = {}
+    for cell in cells:
+        found[
+            (cell.indicator, cell.territory_id, cell.operator_id, cell.months, cell.period_start)
+        ] = cell
+
+    def at(indicator, territory_id, operator_id, months_count, start):
+        return found.get((indicator.key, territory_id, operator_id, months_count, start))
+
+    months_count, start = (1, filters.month) if filters.month else (12, months[0])
+    chosen_operator = filters.operator.pk if filters.operator else None
+    key_figures, evolution, by_operator, by_child = [], {}, {}, {}
+    for indicator in INDICATORS:
+        if filters.operator and not indicator.by_operator:
+            continue
+        if filters.theme and not indicator.by_theme:
+            continue
+        own = _figure(at(indicator, territory.pk, chosen_operator, months_count, start), indicator)
+        parent_text = (
+            format_value(
+                indicator,
+                _figure(at(indicator, parent.pk, chosen_operator, months_count, start), indicator),
+            )
+            if parent
+            else None
+        )
+        key_figures.append(Row(indicator, own, format_value(indicator, own), parent_text))
+        figures = [
+            _figure(at(indicator, territory.pk, chosen_operator, 1, month), indicator)
+            for month in months
+        ]
+        evolution[indicator.key] = [
+            (month, format_value(indicator, item))
+            for month, item in zip(months, figures, strict=True)
+        ]
+        if indicator.by_operator and not filters.theme:
+            figures = [
+                _figure(at(indicator, territory.pk, op.pk, months_count, start), indicator)
+                for op in operators
+            ]
+            by_operator[indicator.key] = [
+                (op, format_value(indicator, item))
+                for op, item in zip(operators, figures, strict=True)
+            ]
+        figures = [
+            _figure(at(indicator, child.pk, chosen_operator, months_count, start), indicator)
+            for child in children
+        ]
+        by_child[indicator.key] = [
+            (child, format_value(indicator, item))
+            for child, item in zip(children, figures, strict=True)
+        ]
+    return Dashboard(
+        run=run,
+        territory=territory,
+        parent=parent,
+        children=children,
+        months=months,
+        key_figures=key_figures,
+        evolution=evolution,
+        by_operator=by_operator,
+        by_child=by_child,
+    )
+
+
+DOMAINS = [("academie", "Académie"), ("communaute", "Communauté")]
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    head: list[str]
+    rows: list[tuple[str, str | None, list[str]]]  # (label, link or None, cells)
+
+
+SHORT_MONTHS_FR = [
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+]
+
+
+def short_month(month: date) -> str:
+    return f"{SHORT_MONTHS_FR[month.month - 1]} {month.year}"
+
+
+def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
+    """The dashboard's tables, by domain: key figures (with the parent territory),
+    evolution over 12 months, by operator, by territory below. link_child(territory)
+    gives a child's dashboard address, or None where the reader may not open it."""
+    name = board.territory.name
+    sections = []
+    for domain, domain_label in DOMAINS:
+        rows = [row for row in board.key_figures if row.indicator.domain == domain]
+        if not rows:
+            continue
+        head = ["Indicateur", name] + (
+            [f"{board.parent.name} (comparaison)"] if board.parent else []
+        )
+        key = Table(
+            f"{domain_label} : chiffres clés, {name}",
+            head,
+            [
+                (
+                    row.indicator.label,
+                    None,
+                    [row.text] + ([row.parent_text] if board.parent else []),
+                )
+                for row in rows
+            ],
+        )
+        evolution = Table(
+            f"{domain_label} : évolution sur douze mois, {name}",
+            ["Indicateur", *[short_month(m) for m in board.months]],
+            [
+                (
+                    row.indicator.label,
+                    None,
+                    [text for _, text in board.evolution[row.indicator.key]],
+                )
+                for row in rows
+            ],
+        )
+        section = [key, evolution]
+        by_operator = [row for row in rows if row.indicator.key in board.by_operator]
+        if by_operator:
+            operators = [op for op, _ in board.by_operator[by_operator[0].indicator.key]]
+            section.append(
+                Table(
+                    f"{domain_label} : par opérateur, {name}",
+                    ["Opérateur", *[row.indicator.label for row in by_operator]],
+                    [
+                        (
+                            op.name,
+                            None,
+                            [board.by_operator[row.indicator.key][index][1] for row in by_operator],
+                        )
+                        for index, op in enumerate(operators)
+                    ],
+                )
+            )
+        if board.children:
+            section.append(
+                Table(
+                    f"{domain_label} : territoires de {name}",
+                    ["Territoire", *[row.indicator.label for row in rows]],
+                    [
+                        (
+                            str(child),
+                            link_child(child),
+                            [board.by_child[row.indicator.key][index][1] for row in rows],
+                        )
+                        for index, child in enumerate(board.children)
+                    ],
+                )
+            )
+        sections.append((domain_label, section))
+    return sections

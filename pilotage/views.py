@@ -1,0 +1,145 @@
+"""/pilotage/: the territories a person pilots, then each territory's dashboard."""
+
+from datetime import date
+
+from allauth.account.utils import get_next_redirect_url
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from academy.models import CourseTag
+from pilotage import policy
+from pilotage.aggregation import add_months, latest_run
+from pilotage.selectors import Filters, dashboard, month_label, tables
+from portal.people.models import Operator
+
+NOT_A_PILOTE = (
+    "Le pilotage est réservé aux pilotes des comités pour l'emploi, aux animateurs pour "
+    "leur espace et à l'équipe du portail. Pour devenir pilote d'un territoire, "
+    "adressez-vous à l'équipe du portail."
+)
+
+
+def _refused(request):
+    return render(
+        request, "403.html", {"title": "Accès refusé", "reason": NOT_A_PILOTE}, status=403
+    )
+
+
+@login_required
+def home(request):
+    tree = policy.TerritoryTree.load()
+    homes = policy.home_territories(request.user, tree)
+    if not homes:
+        return _refused(request)
+    if len(homes) == 1:
+        return redirect("pilotage:territory", slug=homes[0].slug)
+    return render(request, "pilotage/home.html", {"title": "Pilotage", "territories": homes})
+
+
+def _filters(request, months: list[date], operators: list[Operator], themes: list[str]):
+    """The filters asked in the query string; an unknown value is ignored (with a French
+    message), never an error page."""
+    errors = []
+    month = None
+    if raw := request.GET.get("mois"):
+        month = next((m for m in months if m.isoformat()[:7] == raw), None)
+        if month is None:
+            errors.append(
+                "Ce mois n'est pas dans les douze derniers : les douze mois sont affichés."
+            )
+    operator = None
+    if raw := request.GET.get("operateur"):
+        operator = next((op for op in operators if op.slug == raw), None)
+        if operator is None:
+            errors.append("Cet opérateur est inconnu : tous les opérateurs sont affichés.")
+    theme = request.GET.get("theme", "")
+    if theme and theme not in themes:
+        errors.append("Ce thème est inconnu : tous les thèmes sont affichés.")
+        theme = ""
+    if operator and theme:
+        errors.append(
+            "Un thème se lit tous opérateurs confondus : le filtre par opérateur est retiré."
+        )
+        operator = None
+    return Filters(month=month, operator=operator, theme=theme), errors
+
+
+@login_required
+def territory(request, slug):
+    tree = policy.TerritoryTree.load()
+    current = next((t for t in tree.by_id.values() if t.slug == slug), None)
+    if current is None:
+        raise Http404("Ce territoire n'existe pas.")
+    if not policy.may_read_pilotage(request.user, current, tree):
+        return _refused(request)
+    operators = list(Operator.objects.all())
+    themes = sorted(set(CourseTag.objects.values_list("tag__slug", flat=True)))
+    run = latest_run()
+    months = [add_months(run.last_month, offset) for offset in range(-11, 1)] if run else []
+    filters, errors = _filters(request, months, operators, themes)
+    board = (
+        dashboard(territory=current, tree=tree, filters=filters, operators=operators)
+        if run
+        else None
+    )
+    readable = policy.readable_territory_ids(request.user, tree)
+
+    def link_child(child):
+        return reverse("pilotage:territory", args=[child.slug]) if child.pk in readable else None
+
+    return render(
+        request,
+        "pilotage/territory.html",
+        {
+            "title": f"Pilotage — {current.name}",
+            "territory": current,
+            "ancestors": [t for t in tree.ancestors(current.pk) if t.pk in readable],
+            "board": board,
+            "filters": filters,
+            "filter_errors": errors,
+            "operators": operators,
+            "themes": themes,
+            "month_choices": [(m.isoformat()[:7], month_label(m)) for m in reversed(months)],
+            "sections": tables(board, link_child=link_child) if board else [],
+        },
+    )
+
+
+def definitions(request):
+    from pilotage.disclosure import THRESHOLD
+    from pilotage.indicators import INDICATORS
+    from pilotage.selectors import DOMAINS
+
+    return render(
+        request,
+        "pilotage/definitions.html",
+        {
+            "title": "Indicateurs du pilotage et leurs formules",
+            "meta_description": "Les indicateurs partagés de l'Académie et de la Communauté : "
+            "définition, formule et règle de secret statistique.",
+            "domains": [
+                (label, [i for i in INDICATORS if i.domain == key]) for key, label in DOMAINS
+            ],
+            "threshold": THRESHOLD,
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_now(request):
+    """Staff ask for a run now: the task worker computes it in a few minutes."""
+    if not (request.user.is_staff or request.user.is_superuser):
+        return _refused(request)
+    from pilotage.tasks import aggregation_refresh
+
+    aggregation_refresh.enqueue(requested_by_id=request.user.pk)
+    messages.success(
+        request,
+        "Le calcul des indicateurs est demandé : les chiffres seront à jour dans quelques minutes.",
+    )
+    return redirect(get_next_redirect_url(request) or "pilotage:home")

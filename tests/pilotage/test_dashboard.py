@@ -1,0 +1,174 @@
+"""/pilotage/: who reads which territory, what the dashboard shows, and its cost."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community.models import Membership, Space
+from pilotage.aggregation import run_aggregation
+from pilotage.models import PiloteRole
+from tests.academy.factories import academy_index, course
+from tests.factories import UserFactory, operator, territory
+from tests.people.pages import assert_dsfr_page, text
+from tests.pilotage.builders import at, enrol, question
+
+pytestmark = pytest.mark.django_db
+
+NOW = at(2026, 11, 20)
+
+
+def pilote_of(*slugs):
+    user = UserFactory()
+    for slug in slugs:
+        PiloteRole.objects.create(user=user, territory=territory(slug))
+    return user
+
+
+def status(client, user, slug):
+    if user is not None:
+        client.force_login(user)
+    return client.get(f"/pilotage/{slug}/").status_code
+
+
+@pytest.mark.parametrize(
+    ("who", "readable", "refused"),
+    [
+        ("pilote_departement", ["nord"], ["hauts-de-france", "somme", "national"]),
+        ("pilote_region", ["hauts-de-france", "nord", "somme", "aisne"], ["national", "bretagne"]),
+        ("animateur", ["nord"], ["hauts-de-france", "somme"]),
+        ("membre", [], ["nord", "hauts-de-france", "national"]),
+        ("staff", ["national", "bretagne", "nord"], []),
+    ],
+)
+def test_who_reads_which_territory(client, who, readable, refused):
+    user = {
+        "pilote_departement": lambda: pilote_of("nord"),
+        "pilote_region": lambda: pilote_of("hauts-de-france"),
+        "animateur": lambda: (
+            Membership.objects.create(
+                user=UserFactory(),
+                space=Space.objects.get(territory__slug="nord"),
+                role=Membership.Role.ANIMATOR,
+            ).user
+        ),
+        "membre": lambda: (
+            Membership.objects.create(
+                user=UserFactory(), space=Space.objects.get(territory__slug="nord")
+            ).user
+        ),
+        "staff": lambda: UserFactory(is_staff=True),
+    }[who]()
+    for slug in readable:
+        assert status(client, user, slug) == 200, slug
+    for slug in refused:
+        assert status(client, user, slug) == 403, slug
+
+
+def test_anonymous_people_are_sent_to_sign_in(client):
+    response = client.get("/pilotage/nord/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/comptes/login/")
+
+
+def test_the_refusal_says_why_in_french(client):
+    client.force_login(UserFactory())
+    response = client.get("/pilotage/")
+    assert response.status_code == 403
+    assert "réservé aux pilotes" in response.content.decode()
+
+
+def test_a_pilote_of_one_territory_lands_on_it_and_of_two_chooses(client):
+    client.force_login(pilote_of("nord"))
+    assert client.get("/pilotage/")["Location"] == "/pilotage/nord/"
+    client.force_login(pilote_of("nord", "bretagne", "somme"))
+    page = assert_dsfr_page(client.get("/pilotage/"), title="Pilotage")
+    assert [text(h) for h in page.select("h2")] == ["Bretagne", "Nord", "Somme"]
+
+
+def test_the_dashboard_shows_figures_hides_small_cells_and_compares_with_the_parent(
+    client, site_root
+):
+    index = academy_index(site_root)
+    rsa = course(index, title="RSA")
+    for _ in range(6):
+        enrol(UserFactory(), rsa, at(2026, 10, 3))
+    for _ in range(2):
+        enrol(UserFactory(territories=[territory("somme")]), rsa, at(2026, 10, 3))
+    question("nord", UserFactory(operator=operator("mission-locale")), at(2026, 10, 4))
+    run_aggregation(now=NOW)
+    client.force_login(pilote_of("hauts-de-france"))
+
+    page = assert_dsfr_page(
+        client.get("/pilotage/hauts-de-france/"), title="Pilotage — Hauts-de-France"
+    )
+    key = page.find("caption", string="Académie : chiffres clés, Hauts-de-France").parent
+    enrolled = key.find("th", string="Professionnels inscrits à une formation").parent
+    assert [text(td) for td in enrolled.find_all("td")] == ["8", "8"]  # 8 of 8 nationally
+    children = page.find("caption", string="Académie : territoires de Hauts-de-France").parent
+    rows = {
+        text(tr.th): [text(td) for td in tr.find_all("td")] for tr in children.tbody.find_all("tr")
+    }
+    # Somme: 2 people, hidden. Nord, the only other non-empty département, is hidden
+    # with it: the région's 8 minus Nord's 6 would give Somme's 2.
+    assert rows["Somme (80)"][0] == "< 5"
+    assert rows["Nord (59)"][0] == "< 5"
+    assert rows["Aisne (02)"][0] == "0"
+    assert children.find("a", string="Nord (59)")["href"] == "/pilotage/nord/"
+    # Decided once for every reader: Nord's own page hides it too.
+    nord = assert_dsfr_page(client.get("/pilotage/nord/"), title="Pilotage — Nord")
+    key = nord.find("caption", string="Académie : chiffres clés, Nord").parent
+    enrolled = key.find("th", string="Professionnels inscrits à une formation").parent
+    assert [text(td) for td in enrolled.find_all("td")] == ["< 5", "8"]
+
+
+def test_a_département_s_pilote_sees_no_link_up_and_a_broken_filter_is_told(client):
+    run_aggregation(now=NOW)
+    client.force_login(pilote_of("nord"))
+    response = client.get("/pilotage/nord/?operateur=inconnu&mois=1999-01")
+    page = assert_dsfr_page(response, title="Pilotage — Nord")
+    alerts = [text(a) for a in page.select("[role=alert]")]
+    assert "Cet opérateur est inconnu : tous les opérateurs sont affichés." in alerts
+    assert any("douze derniers" in a for a in alerts)
+    crumbs = [text(a) for a in page.select(".fr-breadcrumb__link")]
+    assert crumbs == ["Accueil", "Pilotage", "Nord"]
+
+
+def test_the_dashboard_costs_the_same_queries_for_the_nation_and_a_département(client):
+    run_aggregation(now=NOW)
+    client.force_login(UserFactory(is_staff=True))
+    client.get("/pilotage/nord/")  # sessions, caches warmed
+
+    counts = {}
+    for slug in ("national", "hauts-de-france", "nord"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/pilotage/{slug}/").status_code == 200
+        counts[slug] = len(queries)
+    assert counts["national"] == counts["hauts-de-france"] == counts["nord"], counts
+    assert counts["nord"] <= 12, counts
+
+
+def test_staff_ask_for_a_run_now_and_others_cannot(client, deferred_tasks):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    page = assert_dsfr_page(client.get("/pilotage/nord/"), title="Pilotage — Nord")
+    assert page.find("button", string="Recalculer maintenant")
+    response = client.post("/pilotage/calculer/", {"next": "/pilotage/nord/"})
+    assert response["Location"] == "/pilotage/nord/"
+    [result] = [r for r in deferred_tasks.results if r.task.name == "aggregation_refresh"]
+    assert result.kwargs == {"requested_by_id": staff.pk}
+
+    client.force_login(pilote_of("nord"))
+    page = assert_dsfr_page(client.get("/pilotage/nord/"), title="Pilotage — Nord")
+    assert page.find("button", string="Recalculer maintenant") is None
+    assert client.post("/pilotage/calculer/").status_code == 403
+    assert [r.task.name for r in deferred_tasks.results].count("aggregation_refresh") == 1
+
+
+def test_a_nightly_run_schedules_the_next_night(deferred_tasks, settings):
+    from pilotage.tasks import aggregation_refresh, next_night
+
+    settings.PILOTAGE_HOUR = 3
+    aggregation_refresh.call(nightly=True)
+    [result] = [r for r in deferred_tasks.results if r.task.name == "aggregation_refresh"]
+    assert result.kwargs == {"nightly": True}
+    assert result.task.run_after == next_night()
