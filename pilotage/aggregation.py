@@ -138,7 +138,7 @@ def run_aggregation(
             rows = list(_rows(run, indicator, window, period_start=first_month, months=12))
             for month, cells in months.items():
                 rows += _rows(run, indicator, cells, period_start=month, months=1)
-            suppress(rows, parent_of=parent_of)
+            suppress(rows, parent_of=parent_of, additive_months=indicator.kind == "count")
             Aggregate.objects.bulk_create(rows, batch_size=BATCH)
             total += len(rows)
         with transaction.atomic():

@@ -3,7 +3,7 @@
 - A cell standing on fewer than THRESHOLD distinct people (but at least one) is shown
   as « < 5 », never its value.
 - Among cells that add up to a figure shown beside them (the operators of one
-  territory, the territories inside one, the months of the 12 months), a single hidden
+  territory, the territories inside one, the months of a count's 12 months), a single hidden
   cell could be recomputed by subtraction: the smallest other non-empty cell of the
   group is hidden with it, and so on until no group has a single hidden cell.
 
@@ -33,8 +33,11 @@ def _smallest(cell) -> tuple:
     return (cell.people, cell.territory_id, cell.operator_id or 0, cell.period_start, cell.theme)
 
 
-def suppress(cells, *, parent_of: dict[int, int | None]) -> None:
-    """Sets `hidden` on the cells (Aggregate rows of one indicator, not yet saved)."""
+def suppress(cells, *, parent_of: dict[int, int | None], additive_months: bool) -> None:
+    """Sets `hidden` on the cells (Aggregate rows of one indicator, not yet saved).
+
+    additive_months: the indicator is a count, whose months add up to its 12 months
+    (distinct people, shares and medians do not: their months are no group)."""
     from collections import defaultdict
 
     for cell in cells:
@@ -47,7 +50,7 @@ def suppress(cells, *, parent_of: dict[int, int | None]) -> None:
         parent = parent_of.get(cell.territory_id)
         if parent is not None:  # the territories inside one
             groups[("children", parent, cell.operator_id, cell.theme, period)].append(cell)
-        if cell.months == 1:  # the months of the 12 months
+        if additive_months and cell.months == 1:  # the months of the 12 months
             groups[("months", cell.territory_id, cell.operator_id, cell.theme)].append(cell)
     changed = True
     while changed:

@@ -5,13 +5,13 @@ from datetime import date
 from allauth.account.utils import get_next_redirect_url
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from academy.models import CourseTag
-from pilotage import policy
+from pilotage import exports, policy
 from pilotage.aggregation import add_months, latest_run
 from pilotage.selectors import Filters, dashboard, month_label, tables
 from portal.people.models import Operator
@@ -68,13 +68,21 @@ def _filters(request, months: list[date], operators: list[Operator], themes: lis
     return Filters(month=month, operator=operator, theme=theme), errors
 
 
-@login_required
-def territory(request, slug):
+def _readable(request, slug):
+    """(tree, territory) when the person may read it; 404 for an unknown one."""
     tree = policy.TerritoryTree.load()
     current = next((t for t in tree.by_id.values() if t.slug == slug), None)
     if current is None:
         raise Http404("Ce territoire n'existe pas.")
     if not policy.may_read_pilotage(request.user, current, tree):
+        return tree, None
+    return tree, current
+
+
+@login_required
+def territory(request, slug):
+    tree, current = _readable(request, slug)
+    if current is None:
         return _refused(request)
     operators = list(Operator.objects.all())
     themes = sorted(set(CourseTag.objects.values_list("tag__slug", flat=True)))
@@ -143,3 +151,57 @@ def run_now(request):
         "Le calcul des indicateurs est demandé : les chiffres seront à jour dans quelques minutes.",
     )
     return redirect(get_next_redirect_url(request) or "pilotage:home")
+
+
+SCHEMAS = {"indicateurs": exports.schema}
+
+
+def table_schema(request, name):
+    if name not in SCHEMAS:
+        raise Http404("Ce schéma n'existe pas.")
+    response = JsonResponse(
+        SCHEMAS[name](name), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_required
+def territory_export(request, slug, fmt):
+    tree, current = _readable(request, slug)
+    if current is None:
+        return _refused(request)
+    run = latest_run()
+    ids = [current.pk] + [child.pk for child in tree.children.get(current.pk, [])]
+    records = list(exports.rows(run, ids)) if run else []
+    filename = (
+        f"indicateurs-{current.slug}-{run.last_month:%Y-%m}"
+        if run
+        else f"indicateurs-{current.slug}"
+    )
+    if fmt == "csv":
+        response = HttpResponse(exports.as_csv(records), content_type="text/csv; charset=utf-8")
+    else:
+        response = JsonResponse(
+            exports.as_json(records), safe=False, json_dumps_params={"ensure_ascii": False}
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["Link"] = f'<{reverse("pilotage:schema", args=["indicateurs"])}>; rel="describedby"'
+    return response
+
+
+def open_data(request):
+    tree = policy.TerritoryTree.load()
+    readable = policy.home_territories(request.user, tree) if request.user.is_authenticated else []
+    return render(
+        request,
+        "pilotage/open_data.html",
+        {
+            "title": "Données du pilotage",
+            "meta_description": "Les indicateurs partagés du pilotage en CSV et JSON, leur "
+            "schéma (Table Schema) et leur licence (Licence Ouverte 2.0).",
+            "licence": exports.LICENCE,
+            "fields": exports.FIELDS,
+            "territories": readable,
+        },
+    )

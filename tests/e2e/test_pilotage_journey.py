@@ -49,3 +49,14 @@ def test_a_pilote_drills_down_from_the_nation_to_a_departement_and_filters(page)
         "cell"
     ).all_inner_texts() == ["7", "7"]
     assert_no_axe_violations(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger les indicateurs (CSV)").click()
+    assert download.value.suggested_filename.startswith("indicateurs-nord-")
+    with open(download.value.path(), encoding="utf-8") as csv_file:
+        header = csv_file.readline()
+    assert header.startswith("territoire,territoire_nom,niveau,")
+
+    for path in ("/pilotage/donnees-ouvertes/", "/pilotage/indicateurs/"):
+        page.goto(path)
+        assert_no_axe_violations(page)
