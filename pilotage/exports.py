@@ -134,8 +134,10 @@ def schema(name: str = "indicateurs") -> dict:
     }
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+def _number(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value.is_integer() else float(f"{value:.6g}")
 
 
 def rows(run: AggregationRun, territory_ids: list[int]):
@@ -148,12 +150,6 @@ def rows(run: AggregationRun, territory_ids: list[int]):
         indicator = BY_KEY.get(cell.indicator)
         if indicator is None:
             continue
-        if cell.hidden:
-            value = HIDDEN
-        elif cell.value is None:
-            value = ""
-        else:
-            value = _number(cell.value)
         yield {
             "territoire": cell.territory.slug,
             "territoire_nom": cell.territory.name,
@@ -165,7 +161,8 @@ def rows(run: AggregationRun, territory_ids: list[int]):
             "periode_mois": cell.months,
             "indicateur": cell.indicator,
             "unite": indicator.unit,
-            "valeur": value,
+            # « < 5 », None (nothing to compute) or the number.
+            "valeur": HIDDEN if cell.hidden else _number(cell.value),
         }
 
 
@@ -173,18 +170,5 @@ def as_csv(records) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(records)  # None is written as an empty field
     return out.getvalue()
-
-
-def as_json(records) -> list[dict]:
-    """The same rows as the CSV, with numbers as numbers (and « < 5 » kept as text)."""
-    typed = []
-    for record in records:
-        value = record["valeur"]
-        if value not in ("", HIDDEN):
-            value = float(value) if "." in value or "e" in value else int(value)
-        elif value == "":
-            value = None
-        typed.append({**record, "valeur": value})
-    return typed

@@ -66,6 +66,7 @@ class Context:
         from portal.people.models import OperatorPeriod, User
 
         self.since, self.until = since, until
+        self._shared: dict[str, list] = {}
         self._ancestry = {pk: tuple(tree.with_ancestors(pk)) for pk in tree.by_id}
 
         user_territories: dict[int, set[int]] = {}
@@ -109,6 +110,13 @@ class Context:
         index = bisect.bisect_right(starts, at) - 1
         return operators[max(index, 0)]
 
+    def once(self, key: str, rows: Callable[[], Iterator]) -> list:
+        """Rows that several indicators read (the enrolments started in the window, the
+        questions asked in it), fetched once per run."""
+        if key not in self._shared:
+            self._shared[key] = list(rows())
+        return self._shared[key]
+
     def window(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.since, f"{field}__lt": self.until})
 
@@ -116,14 +124,18 @@ class Context:
 # --- Académie ----------------------------------------------------------------------------
 
 
-def _enrolments(ctx: Context, field: str, **filters):
+def _enrolments(ctx: Context, field: str):
+    """Enrolments whose `field` falls in the window, in that order (two indicators each)."""
     from academy.models import Enrolment
 
-    return (
-        Enrolment.objects.filter(ctx.window(field), **filters)
-        .order_by(field, "pk")
-        .values_list(field, "user_id", "course_id", "enrolled_at", "completed_at")
-        .iterator(chunk_size=5_000)
+    return ctx.once(
+        f"enrolments:{field}",
+        lambda: (
+            Enrolment.objects.filter(ctx.window(field))
+            .order_by(field, "pk")
+            .values_list(field, "user_id", "course_id", "enrolled_at", "completed_at")
+            .iterator(chunk_size=5_000)
+        ),
     )
 
 
@@ -260,7 +272,7 @@ def active_member_facts(ctx: Context) -> Iterator[Fact]:
 
 def _questions(ctx: Context):
     """Topics opened in the period (their opening post published), with the time of
-    their first published answer by someone else than the asker."""
+    their first published answer by someone else than the asker (three indicators)."""
     from community.models import Post, Topic
 
     answers = Q(
@@ -269,27 +281,31 @@ def _questions(ctx: Context):
     opened = Post.objects.filter(topic=OuterRef("pk"), position=0, state=Post.State.PUBLISHED)
     # The opening post is asked by Exists: a filter on `posts` would also narrow the
     # posts that the annotation reads (Django reuses the join).
-    return (
-        Topic.objects.filter(ctx.window("created_at"), Exists(opened), author__isnull=False)
-        .annotate(first_answer_at=Min("posts__created_at", filter=answers))
-        .order_by("created_at", "pk")
-        .values_list("created_at", "author_id", "forum__space_id", "first_answer_at")
+    return ctx.once(
+        "questions",
+        lambda: (
+            Topic.objects.filter(ctx.window("created_at"), Exists(opened), author__isnull=False)
+            .annotate(first_answer_at=Min("posts__created_at", filter=answers))
+            .order_by("created_at", "pk")
+            .values_list("created_at", "author_id", "forum__space_id", "first_answer_at")
+            .iterator(chunk_size=5_000)
+        ),
     )
 
 
 def question_facts(ctx: Context) -> Iterator[Fact]:
-    for at, user_id, space_id, _ in _questions(ctx).iterator(chunk_size=5_000):
+    for at, user_id, space_id, _ in _questions(ctx):
         yield _space_fact(ctx, at, user_id, space_id)
 
 
 def answered_facts(ctx: Context) -> Iterator[Fact]:
-    for at, user_id, space_id, answered_at in _questions(ctx).iterator(chunk_size=5_000):
+    for at, user_id, space_id, answered_at in _questions(ctx):
         hit = 1.0 if answered_at is not None else 0.0
         yield _space_fact(ctx, at, user_id, space_id, numerator=hit, denominator=1.0)
 
 
 def first_answer_time_facts(ctx: Context) -> Iterator[Fact]:
-    for at, user_id, space_id, answered_at in _questions(ctx).iterator(chunk_size=5_000):
+    for at, user_id, space_id, answered_at in _questions(ctx):
         if answered_at is not None:
             hours = (answered_at - at).total_seconds() / HOUR
             yield _space_fact(ctx, at, user_id, space_id, duration=hours)

@@ -84,10 +84,6 @@ def readable_territory_ids(user, tree: TerritoryTree) -> set[int]:
     return readable
 
 
-def may_read_pilotage(user, territory: Territory, tree: TerritoryTree) -> bool:
-    return territory.pk in readable_territory_ids(user, tree)
-
-
 def home_territories(user, tree: TerritoryTree) -> list[Territory]:
     """The widest territories `user` reads (where /pilotage/ takes them): none of them
     inside another."""

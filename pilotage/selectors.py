@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from pilotage.aggregation import add_months, latest_run
+from pilotage.aggregation import add_months
 from pilotage.disclosure import HIDDEN, Figure
 from pilotage.indicators import INDICATORS, Indicator
 from pilotage.models import Aggregate, AggregationRun
@@ -90,11 +90,13 @@ def _figure(cell: Aggregate | None, indicator: Indicator) -> Figure:
 
 
 def dashboard(
-    *, territory: Territory, tree: TerritoryTree, filters: Filters, operators: list[Operator]
-) -> Dashboard | None:
-    run = latest_run()
-    if run is None:
-        return None
+    *,
+    run: AggregationRun,
+    territory: Territory,
+    tree: TerritoryTree,
+    filters: Filters,
+    operators: list[Operator],
+) -> Dashboard:
     months = [add_months(run.last_month, offset) for offset in range(-11, 1)]
     parent = tree.by_id.get(territory.parent_id) if territory.parent_id else None
     children = tree.children.get(territory.pk, [])

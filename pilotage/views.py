@@ -69,32 +69,33 @@ def _filters(request, months: list[date], operators: list[Operator], themes: lis
 
 
 def _readable(request, slug):
-    """(tree, territory) when the person may read it; 404 for an unknown one."""
+    """(tree, territory or None when the person may not read it, the ids they read);
+    404 for an unknown territory."""
     tree = policy.TerritoryTree.load()
     current = next((t for t in tree.by_id.values() if t.slug == slug), None)
     if current is None:
         raise Http404("Ce territoire n'existe pas.")
-    if not policy.may_read_pilotage(request.user, current, tree):
-        return tree, None
-    return tree, current
+    readable = policy.readable_territory_ids(request.user, tree)
+    return tree, current if current.pk in readable else None, readable
 
 
 @login_required
 def territory(request, slug):
-    tree, current = _readable(request, slug)
+    tree, current, readable = _readable(request, slug)
     if current is None:
         return _refused(request)
     operators = list(Operator.objects.all())
-    themes = sorted(set(CourseTag.objects.values_list("tag__slug", flat=True)))
+    themes = list(
+        CourseTag.objects.values_list("tag__slug", flat=True).distinct().order_by("tag__slug")
+    )
     run = latest_run()
     months = [add_months(run.last_month, offset) for offset in range(-11, 1)] if run else []
     filters, errors = _filters(request, months, operators, themes)
     board = (
-        dashboard(territory=current, tree=tree, filters=filters, operators=operators)
+        dashboard(run=run, territory=current, tree=tree, filters=filters, operators=operators)
         if run
         else None
     )
-    readable = policy.readable_territory_ids(request.user, tree)
 
     def link_child(child):
         return reverse("pilotage:territory", args=[child.slug]) if child.pk in readable else None
@@ -168,7 +169,7 @@ def table_schema(request, name):
 
 @login_required
 def territory_export(request, slug, fmt):
-    tree, current = _readable(request, slug)
+    tree, current, _ = _readable(request, slug)
     if current is None:
         return _refused(request)
     run = latest_run()
@@ -182,9 +183,7 @@ def territory_export(request, slug, fmt):
     if fmt == "csv":
         response = HttpResponse(exports.as_csv(records), content_type="text/csv; charset=utf-8")
     else:
-        response = JsonResponse(
-            exports.as_json(records), safe=False, json_dumps_params={"ensure_ascii": False}
-        )
+        response = JsonResponse(records, safe=False, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     response["Link"] = f'<{reverse("pilotage:schema", args=["indicateurs"])}>; rel="describedby"'
     return response

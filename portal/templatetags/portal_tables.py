@@ -1,5 +1,6 @@
 """{% dsfr_table "caption" %}<thead>…</thead><tbody>…</tbody>{% enddsfr_table %}: the DSFR
-table's wrappers, multiline (cells wrap), with its caption (RGAA 5.4), written once."""
+table's wrappers, multiline (cells wrap), with its caption (RGAA 5.4), written once (also
+for allauth's table element, templates/allauth/elements/table.html)."""
 
 from django import template
 from django.utils.html import format_html
@@ -13,11 +14,12 @@ class DsfrTableNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context):
+        caption = self.caption.resolve(context)
         return format_html(
             '<div class="fr-table fr-table--multiline fr-mb-4w"><div class="fr-table__wrapper">'
             '<div class="fr-table__container"><div class="fr-table__content"><table>'
-            "<caption>{}</caption>{}</table></div></div></div></div>",
-            self.caption.resolve(context),
+            "{}{}</table></div></div></div></div>",
+            format_html("<caption>{}</caption>", caption) if caption else "",
             self.nodelist.render(context),
         )
 
