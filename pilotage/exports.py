@@ -134,7 +134,7 @@ def schema(name: str = "indicateurs") -> dict:
     }
 
 
-def _number(value: float | None) -> int | float | None:
+def number(value: float | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value.is_integer() else float(f"{value:.6g}")
@@ -162,7 +162,7 @@ def rows(run: AggregationRun, territory_ids: list[int]):
             "indicateur": cell.indicator,
             "unite": indicator.unit,
             # « < 5 », None (nothing to compute) or the number.
-            "valeur": HIDDEN if cell.hidden else _number(cell.value),
+            "valeur": HIDDEN if cell.hidden else number(cell.value),
         }
 
 

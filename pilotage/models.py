@@ -104,3 +104,35 @@ class Aggregate(models.Model):
 
     def __str__(self):
         return f"{self.indicator} · {self.territory_id} · {self.period_start:%Y-%m}"
+
+
+class ApiToken(models.Model):
+    """A key to the read API (pilotage/api.py), made by its owner for a program of theirs.
+
+    Only a SHA-256 digest of the key is kept (the key is 256 random bits, shown once):
+    a leaked database gives no key. The key reads what its owner reads, asked of
+    pilotage/policy.py at every request: a role withdrawn is a territory no longer
+    readable, whatever the key. Revoking sets `revoked_at`; the key then opens nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="titulaire",
+        on_delete=models.CASCADE,
+        related_name="pilotage_tokens",
+    )
+    name = models.CharField("nom", max_length=80)
+    # The key's first characters, to recognise it in a list; not enough to use it.
+    prefix = models.CharField("début de la clé", max_length=12)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    expires_at = models.DateTimeField("expire le")
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API du pilotage"
+        verbose_name_plural = "jetons d'API du pilotage"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -1,11 +1,14 @@
-"""The pilotage in the Wagtail admin: pilote roles (given by staff) and the runs."""
+"""The pilotage in the Wagtail admin: pilote roles (given by staff), the runs, and the
+API keys (made by their owners; staff see them and delete one to revoke it)."""
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from pilotage.models import AggregationRun, PiloteRole
+from pilotage.models import AggregationRun, ApiToken, PiloteRole
 
 
 class PiloteRoleViewSet(SnippetViewSet):
@@ -33,8 +36,51 @@ class AggregationRunViewSet(SnippetViewSet):
         return AggregationRun.objects.select_related("requested_by")
 
 
+class _SeeAndDeleteOnly(ModelPermissionPolicy):
+    """Keys are made by their owners (/pilotage/cles/) and never edited: the admin lists,
+    inspects and deletes them (deleting revokes at once)."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+register_permission_policy(ApiToken, _SeeAndDeleteOnly(ApiToken))
+
+
+class ApiTokenViewSet(SnippetViewSet):
+    model = ApiToken
+    icon = "key"
+    menu_label = "Clés d'API"
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_export = []
+    search_fields = []
+
+    def get_queryset(self, request):
+        return ApiToken.objects.select_related("user")
+
+
 class PilotageGroup(SnippetViewSetGroup):
-    items = (PiloteRoleViewSet, AggregationRunViewSet)
+    items = (PiloteRoleViewSet, AggregationRunViewSet, ApiTokenViewSet)
     menu_icon = "view"
     menu_label = "Pilotage"
 

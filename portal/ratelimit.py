@@ -141,3 +141,20 @@ def counted(windows: Sequence[Window]):
 def count(window: Window) -> int:
     """Actions counted in this window so far (0 once it closed)."""
     return cache.get(window.key) or 0
+
+
+def client_address(request) -> str:
+    """The address of whoever sent the request, behind settings.TRUSTED_PROXIES proxies.
+
+    Each proxy appends the address it saw to X-Forwarded-For: the entry that many places
+    from the end is the one the outermost trusted proxy saw, whatever the client wrote
+    before it. With no trusted proxy (the embedded default), the socket's address."""
+    from django.conf import settings
+
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        entries = [e for e in entries if e]
+        if len(entries) >= proxies:
+            return entries[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

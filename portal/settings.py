@@ -474,6 +474,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# How many proxies stand before Django and append to X-Forwarded-For (deploy/nginx.conf:
+# one). Rate limits per address (portal/ratelimit.py client_address) read the address
+# the outermost one saw; 0: the socket's address.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {

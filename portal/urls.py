@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from pilotage.api import api as pilotage_api
 from portal import views
 from portal.people import views as people_views
 from portal.sitemaps import SITEMAPS
@@ -34,12 +35,14 @@ urlpatterns = [
     path("", include("academy.urls")),
     path("communaute/", include("community.urls")),
     path("pilotage/", include("pilotage.urls")),
+    path("api/pilotage/v1/", pilotage_api.urls),
     path("mon-espace/", include("portal.people.urls")),
     path("mon-espace/notifications/", include("portal.notifications.urls")),
     path("recherche/", views.search, name="search"),
     path("plan-du-site/", views.sitemap, name="footer-sitemap"),
     path("sitemap.xml", sitemap_xml, {"sitemaps": SITEMAPS}, name="sitemap-xml"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
 ]

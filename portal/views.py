@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -12,6 +13,12 @@ from portal.models import ContentPage
 def too_many_requests(request, exception=None):
     """allauth (and any rate limit) answers with this French page."""
     return render(request, "429.html", {"title": "Trop de tentatives"}, status=429)
+
+
+@require_GET
+def favicon(request):
+    """Browsers and feed readers ask /favicon.ico whatever the page declares: the DSFR's."""
+    return HttpResponsePermanentRedirect(static("dsfr/dist/favicon/favicon.ico"))
 
 
 @never_cache

@@ -5,6 +5,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.utils.html import escape
 from wagtail.models import PageViewRestriction
 
@@ -142,3 +144,10 @@ def test_sitemap_names_no_private_page_in_its_text(pages, client):
 
     assert sheet.slug not in body
     assert escape("Fiche privée") not in body
+
+
+def test_favicon_ico_leads_to_the_dsfr_favicon_that_pages_declare(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("dsfr/dist/favicon/favicon.ico")
+    assert finders.find("dsfr/dist/favicon/favicon.ico")  # a file that exists
