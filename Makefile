@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint format check messages bench bench-chat clean
+.PHONY: run test install migrate demo lint format check messages bench bench-chat bench-pilotage clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus récent est requis.")'
@@ -58,13 +58,19 @@ messages:
 	msgfmt --check -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po
 
 # Pages (wrk against a trivial view), then the live chat's fan-out (bench/chat.py:
-# PostgreSQL and Redis needed, about 5 minutes; BENCH_CHAT_CLIENTS=200 to shorten it).
+# PostgreSQL and Redis needed, about 5 minutes; BENCH_CHAT_CLIENTS=200 to shorten it),
+# then the pilotage at national scale (bench/pilotage.py: PostgreSQL needed, about
+# 10 minutes: 100,000 members, 2 million events, the aggregation timed, the dashboards).
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/chat.py
+	$(BIN)/python bench/pilotage.py
 
 bench-chat: install
 	$(BIN)/python bench/chat.py
+
+bench-pilotage: install
+	$(BIN)/python bench/pilotage.py
 
 clean:
 	rm -rf $(VENV) var

@@ -119,10 +119,14 @@ def demo_password() -> str:
     return re.search(r'^DEMO_PASSWORD = "([^"]+)"', source, re.M).group(1)
 
 
-def wrk(path: str, cookie: str | None) -> dict:
+def wrk(path: str, cookie: str | None, headers: dict[str, str] | None = None) -> dict:
+    """wrk against BASE + path; `headers` are sent with every request (for instance
+    {"Authorization": "Bearer …"} for the API)."""
     args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency"]
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, BASE + path], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
@@ -139,16 +143,8 @@ def wrk(path: str, cookie: str | None) -> dict:
     }
 
 
-def main() -> int:
-    if shutil.which("wrk") is None:
-        print("wrk est absent : apt-get install wrk")
-        return 1
-    var_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
-    env = bench_env(var_dir)
-    print(f"Préparation (base : {env['DATABASE_URL'].split('@')[-1]}) …", flush=True)
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo", "--force")
-    manage(env, "collectstatic", "--noinput")
+def start_server(env: dict) -> subprocess.Popen:
+    """gunicorn as production serves pages (WSGI, gthread), once /livez answers."""
     server = subprocess.Popen(
         [
             PYTHON,
@@ -169,38 +165,63 @@ def main() -> int:
         cwd=ROOT,
         env=env,
     )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{BASE}/livez", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=20)
+
+
+def print_header() -> None:
+    print(
+        f"gunicorn WSGI (gthread, 4 threads), {WORKERS} workers ; "
+        f"wrk 2 threads, {CONNECTIONS} connexions, "
+        f"{DURATION} par scénario ; {os.cpu_count()} cœurs"
+    )
+    print(
+        f"{'scénario':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio req/s':>13}{'erreurs':>9}"
+    )
+
+
+def print_row(label: str, result: dict, anchor: dict) -> None:
+    ratio = result["rps"] / anchor["rps"]
+    print(
+        f"{label:<44}{result['rps']:>9.0f}{result['p50']:>9.1f}{result['p99']:>9.1f}"
+        f"{ratio:>13.2f}{result['errors']:>9}",
+        flush=True,
+    )
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk est absent : apt-get install wrk")
+        return 1
+    var_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    env = bench_env(var_dir)
+    print(f"Préparation (base : {env['DATABASE_URL'].split('@')[-1]}) …", flush=True)
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--force")
+    manage(env, "collectstatic", "--noinput")
+    server = start_server(env)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{BASE}/livez", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
         cookie = session_cookie("camille.dupont@demo.academie.fr", demo_password())
         scenarios = SCENARIOS + load_extra_scenarios(env)
-        print(
-            f"gunicorn WSGI (gthread, 4 threads), {WORKERS} workers ; "
-            f"wrk 2 threads, {CONNECTIONS} connexions, "
-            f"{DURATION} par scénario ; {os.cpu_count()} cœurs"
-        )
-        print(
-            f"{'scénario':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-            f"{'ratio req/s':>13}{'erreurs':>9}"
-        )
+        print_header()
         anchor = None
         for label, path, logged_in in scenarios:
             wrk(path, cookie if logged_in else None)  # warm-up pass, discarded
             result = wrk(path, cookie if logged_in else None)
             anchor = anchor or result
-            ratio = result["rps"] / anchor["rps"]
-            print(
-                f"{label:<44}{result['rps']:>9.0f}{result['p50']:>9.1f}{result['p99']:>9.1f}"
-                f"{ratio:>13.2f}{result['errors']:>9}",
-                flush=True,
-            )
+            print_row(label, result, anchor)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
+        stop_server(server)
         shutil.rmtree(var_dir, ignore_errors=True)
     return 0
 

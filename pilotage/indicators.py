@@ -27,7 +27,9 @@ DAY = 86_400
 HOUR = 3_600
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a national run makes millions of them, and a frozen dataclass costs three
+# times as much to build. Nothing changes a fact once made.
+@dataclass(slots=True)
 class Fact:
     at: datetime
     user_id: int | None  # None: a fact of nobody (a session's seats)
@@ -104,9 +106,12 @@ class Context:
     def operator_at(self, user_id: int | None, at: datetime) -> int | None:
         """The operator `user_id` had at `at`: that of their last period begun by then,
         or of their first one for an act before it."""
-        if user_id is None or user_id not in self._periods:
+        periods = self._periods.get(user_id) if user_id is not None else None
+        if periods is None:
             return None
-        starts, operators = self._periods[user_id]
+        starts, operators = periods
+        if len(operators) == 1:  # most people: one operator since they arrived
+            return operators[0]
         index = bisect.bisect_right(starts, at) - 1
         return operators[max(index, 0)]
 
@@ -125,15 +130,18 @@ class Context:
 
 
 def _enrolments(ctx: Context, field: str):
-    """Enrolments whose `field` falls in the window, in that order (two indicators each)."""
+    """Enrolments whose `field` falls in the window, in that order (two indicators each):
+    (that moment, user_id, course_id, the other moment: completed_at for `enrolled_at`,
+    enrolled_at for `completed_at`)."""
     from academy.models import Enrolment
 
+    other = "completed_at" if field == "enrolled_at" else "enrolled_at"
     return ctx.once(
         f"enrolments:{field}",
         lambda: (
             Enrolment.objects.filter(ctx.window(field))
             .order_by(field, "pk")
-            .values_list(field, "user_id", "course_id", "enrolled_at", "completed_at")
+            .values_list(field, "user_id", "course_id", other)
             .iterator(chunk_size=5_000)
         ),
     )
@@ -151,23 +159,23 @@ def _learner_fact(ctx, at, user_id, course_id, **values) -> Fact:
 
 
 def enrolled_facts(ctx: Context) -> Iterator[Fact]:
-    for at, user_id, course_id, _, _ in _enrolments(ctx, "enrolled_at"):
+    for at, user_id, course_id, _ in _enrolments(ctx, "enrolled_at"):
         yield _learner_fact(ctx, at, user_id, course_id)
 
 
 def completion_facts(ctx: Context) -> Iterator[Fact]:
-    for at, user_id, course_id, _, _ in _enrolments(ctx, "completed_at"):
+    for at, user_id, course_id, _ in _enrolments(ctx, "completed_at"):
         yield _learner_fact(ctx, at, user_id, course_id)
 
 
 def completion_rate_facts(ctx: Context) -> Iterator[Fact]:
-    for at, user_id, course_id, _, completed_at in _enrolments(ctx, "enrolled_at"):
+    for at, user_id, course_id, completed_at in _enrolments(ctx, "enrolled_at"):
         done = 1.0 if completed_at is not None else 0.0
         yield _learner_fact(ctx, at, user_id, course_id, numerator=done, denominator=1.0)
 
 
 def completion_time_facts(ctx: Context) -> Iterator[Fact]:
-    for at, user_id, course_id, enrolled_at, _ in _enrolments(ctx, "completed_at"):
+    for at, user_id, course_id, enrolled_at in _enrolments(ctx, "completed_at"):
         days = (at - enrolled_at).total_seconds() / DAY
         yield _learner_fact(ctx, at, user_id, course_id, duration=days)
 

@@ -1,12 +1,13 @@
 """What a dashboard shows, read from the latest run's cells: a fixed number of queries
 whatever the number of territories (pinned by tests/pilotage/test_dashboard.py)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
 
 from pilotage.aggregation import add_months
+from pilotage.charts import Chart, Point, comparison_chart, evolution_chart
 from pilotage.disclosure import HIDDEN, Figure
 from pilotage.indicators import INDICATORS, Indicator
 from pilotage.models import Aggregate, AggregationRun
@@ -47,6 +48,19 @@ def format_value(indicator: Indicator, item: Figure) -> str:
     return f"{round(item.value):,}".replace(",", "\u202f")
 
 
+def chart_value(indicator: Indicator, item: Figure) -> float | None:
+    """A figure as a chart draws it: the number its table shows, a share in percent (at
+    the table's precision, so that chart, table and summary agree), or None, a gap,
+    when it is hidden or there is nothing to compute: never 0 for « < 5 »."""
+    if item.hidden or item.value is None:
+        return None
+    if indicator.unit == "part":
+        return round(item.value * 100)
+    if indicator.kind == "median":
+        return round(item.value, 1)
+    return round(item.value)
+
+
 @dataclass(frozen=True)
 class Filters:
     month: date | None  # None: the 12 months
@@ -80,6 +94,11 @@ class Dashboard:
     by_operator: dict[str, list[tuple[Operator, str]]]
     # indicator key -> [(child territory, text)]
     by_child: dict[str, list[tuple[Territory, str]]]
+    # The same cells as figures, in the same order, for the charts.
+    evolution_figures: dict[str, list[Figure]] = field(default_factory=dict)
+    by_operator_figures: dict[str, list[Figure]] = field(default_factory=dict)
+    by_child_figures: dict[str, list[Figure]] = field(default_factory=dict)
+    month: date | None = None  # the period of the key figures and comparisons; None: 12 months
 
 
 def _figure(cell: Aggregate | None, indicator: Indicator) -> Figure:
@@ -128,6 +147,7 @@ def dashboard(
     months_count, start = (1, filters.month) if filters.month else (12, months[0])
     chosen_operator = filters.operator.pk if filters.operator else None
     key_figures, evolution, by_operator, by_child = [], {}, {}, {}
+    evolution_figures, by_operator_figures, by_child_figures = {}, {}, {}
     for indicator in INDICATORS:
         if filters.operator and not indicator.by_operator:
             continue
@@ -147,6 +167,7 @@ def dashboard(
             _figure(at(indicator, territory.pk, chosen_operator, 1, month), indicator)
             for month in months
         ]
+        evolution_figures[indicator.key] = figures
         evolution[indicator.key] = [
             (month, format_value(indicator, item))
             for month, item in zip(months, figures, strict=True)
@@ -156,6 +177,7 @@ def dashboard(
                 _figure(at(indicator, territory.pk, op.pk, months_count, start), indicator)
                 for op in operators
             ]
+            by_operator_figures[indicator.key] = figures
             by_operator[indicator.key] = [
                 (op, format_value(indicator, item))
                 for op, item in zip(operators, figures, strict=True)
@@ -164,6 +186,7 @@ def dashboard(
             _figure(at(indicator, child.pk, chosen_operator, months_count, start), indicator)
             for child in children
         ]
+        by_child_figures[indicator.key] = figures
         by_child[indicator.key] = [
             (child, format_value(indicator, item))
             for child, item in zip(children, figures, strict=True)
@@ -178,10 +201,17 @@ def dashboard(
         evolution=evolution,
         by_operator=by_operator,
         by_child=by_child,
+        evolution_figures=evolution_figures,
+        by_operator_figures=by_operator_figures,
+        by_child_figures=by_child_figures,
+        month=filters.month,
     )
 
 
 DOMAINS = [("academie", "Académie"), ("communaute", "Communauté")]
+# The indicator a domain's bar charts compare across operators and territories: its
+# headline, the people it reaches (another one when a filter leaves it out).
+COMPARED = {"academie": "inscrits", "communaute": "membres_actifs"}
 
 
 @dataclass(frozen=True)
@@ -189,6 +219,8 @@ class Table:
     caption: str
     head: list[str]
     rows: list[tuple[str, str | None, list[str]]]  # (label, link or None, cells)
+    id: str = ""  # the anchor its charts link to
+    charts: tuple[Chart, ...] = ()  # drawn from this table's figures, shown above it
 
 
 SHORT_MONTHS_FR = [
@@ -211,11 +243,63 @@ def short_month(month: date) -> str:
     return f"{SHORT_MONTHS_FR[month.month - 1]} {month.year}"
 
 
+def _series(indicator: Indicator) -> tuple[str, str]:
+    """(legend, tooltip unit) of an indicator's charts."""
+    if indicator.unit == "part":
+        return f"{indicator.label} (en %)", "%"
+    if indicator.kind == "median":
+        return f"{indicator.label} (en {indicator.unit})", indicator.unit
+    return f"{indicator.label} ({indicator.unit})", ""
+
+
+def _points(indicator: Indicator, labels: list[str], figures: list[Figure]) -> list[Point]:
+    return [
+        Point(label, chart_value(indicator, item), format_value(indicator, item), item.hidden)
+        for label, item in zip(labels, figures, strict=True)
+    ]
+
+
+def _line(indicator: Indicator, labels: list[str], figures: list[Figure], *, table_id) -> Chart:
+    series, unit = _series(indicator)
+    return evolution_chart(
+        id=f"graphique-{indicator.key}",
+        title=indicator.label,
+        series=series,
+        unit=unit,
+        points=_points(indicator, labels, figures),
+        table_id=table_id,
+    )
+
+
+def _bars(
+    indicator: Indicator, labels: list[str], figures: list[Figure], *, table_id, title, **words
+) -> Chart:
+    series, unit = _series(indicator)
+    return comparison_chart(
+        id=f"graphique-{table_id}",
+        title=title,
+        series=series,
+        unit=unit,
+        points=_points(indicator, labels, figures),
+        table_id=table_id,
+        **words,
+    )
+
+
+def _compared(domain: str, rows: list[Row]) -> Indicator:
+    return next(
+        (r.indicator for r in rows if r.indicator.key == COMPARED[domain]), rows[0].indicator
+    )
+
+
 def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
     """The dashboard's tables, by domain: key figures (with the parent territory),
-    evolution over 12 months, by operator, by territory below. link_child(territory)
-    gives a child's dashboard address, or None where the reader may not open it."""
+    evolution over 12 months, by operator, by territory below, each with the charts
+    drawn from its figures. link_child(territory) gives a child's dashboard address,
+    or None where the reader may not open it."""
     name = board.territory.name
+    period = f"en {month_label(board.month)}" if board.month else "sur les douze derniers mois"
+    month_labels = [short_month(m) for m in board.months]
     sections = []
     for domain, domain_label in DOMAINS:
         rows = [row for row in board.key_figures if row.indicator.domain == domain]
@@ -235,10 +319,12 @@ def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
                 )
                 for row in rows
             ],
+            id=f"{domain}-chiffres-cles",
         )
+        evolution_id = f"{domain}-evolution"
         evolution = Table(
             f"{domain_label} : évolution sur douze mois, {name}",
-            ["Indicateur", *[short_month(m) for m in board.months]],
+            ["Indicateur", *month_labels],
             [
                 (
                     row.indicator.label,
@@ -247,11 +333,22 @@ def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
                 )
                 for row in rows
             ],
+            id=evolution_id,
+            charts=tuple(
+                _line(
+                    row.indicator,
+                    month_labels,
+                    board.evolution_figures[row.indicator.key],
+                    table_id=evolution_id,
+                )
+                for row in rows
+            ),
         )
         section = [key, evolution]
         by_operator = [row for row in rows if row.indicator.key in board.by_operator]
         if by_operator:
             operators = [op for op, _ in board.by_operator[by_operator[0].indicator.key]]
+            compared = _compared(domain, by_operator)
             section.append(
                 Table(
                     f"{domain_label} : par opérateur, {name}",
@@ -264,9 +361,23 @@ def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
                         )
                         for index, op in enumerate(operators)
                     ],
+                    id=f"{domain}-operateurs",
+                    charts=(
+                        _bars(
+                            compared,
+                            [op.name for op in operators],
+                            board.by_operator_figures[compared.key],
+                            table_id=f"{domain}-operateurs",
+                            title=f"{compared.label}, par opérateur",
+                            period=period,
+                            singular="opérateur",
+                            plural="opérateurs",
+                        ),
+                    ),
                 )
             )
         if board.children:
+            compared = _compared(domain, rows)
             section.append(
                 Table(
                     f"{domain_label} : territoires de {name}",
@@ -279,6 +390,19 @@ def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
                         )
                         for index, child in enumerate(board.children)
                     ],
+                    id=f"{domain}-territoires",
+                    charts=(
+                        _bars(
+                            compared,
+                            [str(child) for child in board.children],
+                            board.by_child_figures[compared.key],
+                            table_id=f"{domain}-territoires",
+                            title=f"{compared.label}, territoires de {name}",
+                            period=period,
+                            singular="territoire",
+                            plural="territoires",
+                        ),
+                    ),
                 )
             )
         sections.append((domain_label, section))

@@ -49,29 +49,17 @@ class _SeeAndDeleteOnly(ModelPermissionPolicy):
 register_permission_policy(ApiToken, _SeeAndDeleteOnly(ApiToken))
 
 
+# What staff see of a key, in the list and on its page (never its digest).
+TOKEN_FIELDS = ["name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+
+
 class ApiTokenViewSet(SnippetViewSet):
     model = ApiToken
     icon = "key"
     menu_label = "Clés d'API"
-    list_display = [
-        "name",
-        "user",
-        "prefix",
-        "created_at",
-        "last_used_at",
-        "expires_at",
-        "revoked_at",
-    ]
+    list_display = TOKEN_FIELDS
     inspect_view_enabled = True
-    inspect_view_fields = [
-        "name",
-        "user",
-        "prefix",
-        "created_at",
-        "last_used_at",
-        "expires_at",
-        "revoked_at",
-    ]
+    inspect_view_fields = TOKEN_FIELDS
     list_export = []
     search_fields = []
 

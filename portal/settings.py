@@ -478,6 +478,9 @@ CONTENT_SECURITY_POLICY = {
 # one). Rate limits per address (portal/ratelimit.py client_address) read the address
 # the outermost one saw; 0: the socket's address.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+# The pilotage API's limits per key (pilotage/api.py).
+PILOTAGE_API_PER_MINUTE = int(os.environ.get("PILOTAGE_API_PER_MINUTE", "60"))
+PILOTAGE_API_PER_HOUR = int(os.environ.get("PILOTAGE_API_PER_HOUR", "2000"))
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ from datetime import datetime
 from django.utils import timezone
 
 from academy.models import Certificate, Enrolment, SessionRegistration
-from community.models import ChatMessage, ChatRoom, Forum, Post, Space, Topic
+from community.models import ChatMessage, ChatRoom, Forum, Membership, Post, Space, Topic
+from pilotage.models import PiloteRole
+from tests.factories import UserFactory, territory
 
 
 def at(year: int, month: int, day: int = 10, hour: int = 10) -> datetime:
@@ -64,3 +66,30 @@ def chat(slug, author, when) -> ChatMessage:
     )
     ChatMessage.objects.filter(pk=message.pk).update(created_at=when)
     return message
+
+
+def pilote_of(*slugs):
+    user = UserFactory()
+    for slug in slugs:
+        PiloteRole.objects.create(user=user, territory=territory(slug))
+    return user
+
+
+def _in_nord(role=Membership.Role.MEMBER):
+    space = Space.objects.get(territory__slug="nord")
+    return Membership.objects.create(user=UserFactory(), space=space, role=role).user
+
+
+# Who reads the pilotage, for the matrices of the pages and of the API.
+READERS = {
+    "pilote_departement": lambda: pilote_of("nord"),
+    "pilote_region": lambda: pilote_of("hauts-de-france"),
+    "animateur": lambda: _in_nord(Membership.Role.ANIMATOR),
+    "membre": _in_nord,
+    "staff": lambda: UserFactory(is_staff=True),
+}
+
+
+def reader(who: str):
+    """A person of the kind `who` (a key of READERS)."""
+    return READERS[who]()

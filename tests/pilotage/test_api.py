@@ -8,15 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from community.models import Membership, Space
 from pilotage import api, exports, tokens
 from pilotage.aggregation import run_aggregation
 from pilotage.models import ApiToken, PiloteRole
 from tests.academy.factories import academy_index, course
 from tests.factories import UserFactory, operator, territory
 from tests.people.pages import assert_dsfr_page, text
-from tests.pilotage.builders import at, enrol, question
-from tests.pilotage.test_dashboard import pilote_of
+from tests.pilotage.builders import at, enrol, pilote_of, question, reader
 
 pytestmark = pytest.mark.django_db
 
@@ -174,18 +172,7 @@ def test_staff_list_keys_in_the_admin_and_delete_one_but_never_make_or_edit_one(
 def test_a_key_reads_what_its_owner_reads_on_the_dashboard(
     client, activity, who, readable, refused
 ):
-    user = {
-        "pilote_departement": lambda: pilote_of("nord"),
-        "pilote_region": lambda: pilote_of("hauts-de-france"),
-        "animateur": lambda: (
-            Membership.objects.create(
-                user=UserFactory(),
-                space=Space.objects.get(territory__slug="nord"),
-                role=Membership.Role.ANIMATOR,
-            ).user
-        ),
-        "staff": lambda: UserFactory(is_staff=True),
-    }[who]()
+    user = reader(who)
     key = key_of(user)
     listed = {t["slug"] for t in get(client, key, "/territoires").json()}
     for slug in readable:

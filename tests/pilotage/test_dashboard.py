@@ -4,24 +4,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from community.models import Membership, Space
 from pilotage.aggregation import run_aggregation
-from pilotage.models import PiloteRole
 from tests.academy.factories import academy_index, course
 from tests.factories import UserFactory, operator, territory
 from tests.people.pages import assert_dsfr_page, text
-from tests.pilotage.builders import at, enrol, question
+from tests.pilotage.builders import at, enrol, pilote_of, question, reader
 
 pytestmark = pytest.mark.django_db
 
 NOW = at(2026, 11, 20)
-
-
-def pilote_of(*slugs):
-    user = UserFactory()
-    for slug in slugs:
-        PiloteRole.objects.create(user=user, territory=territory(slug))
-    return user
 
 
 def status(client, user, slug):
@@ -41,23 +32,7 @@ def status(client, user, slug):
     ],
 )
 def test_who_reads_which_territory(client, who, readable, refused):
-    user = {
-        "pilote_departement": lambda: pilote_of("nord"),
-        "pilote_region": lambda: pilote_of("hauts-de-france"),
-        "animateur": lambda: (
-            Membership.objects.create(
-                user=UserFactory(),
-                space=Space.objects.get(territory__slug="nord"),
-                role=Membership.Role.ANIMATOR,
-            ).user
-        ),
-        "membre": lambda: (
-            Membership.objects.create(
-                user=UserFactory(), space=Space.objects.get(territory__slug="nord")
-            ).user
-        ),
-        "staff": lambda: UserFactory(is_staff=True),
-    }[who]()
+    user = reader(who)
     for slug in readable:
         assert status(client, user, slug) == 200, slug
     for slug in refused:
