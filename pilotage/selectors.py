@@ -1,7 +1,7 @@
 """What a dashboard shows, read from the latest run's cells: a fixed number of queries
 whatever the number of territories (pinned by tests/pilotage/test_dashboard.py)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
@@ -88,16 +88,13 @@ class Dashboard:
     children: list[Territory]
     months: list[date]
     key_figures: list[Row]
-    # indicator key -> [(month, text)]: the evolution table of each indicator
-    evolution: dict[str, list[tuple[date, str]]]
-    # indicator key -> [(operator, text)]
-    by_operator: dict[str, list[tuple[Operator, str]]]
-    # indicator key -> [(child territory, text)]
-    by_child: dict[str, list[tuple[Territory, str]]]
-    # The same cells as figures, in the same order, for the charts.
-    evolution_figures: dict[str, list[Figure]] = field(default_factory=dict)
-    by_operator_figures: dict[str, list[Figure]] = field(default_factory=dict)
-    by_child_figures: dict[str, list[Figure]] = field(default_factory=dict)
+    operators: list[Operator]
+    # indicator key -> its figures, one a month (of `months`), an operator (of
+    # `operators`, for the indicators by operator) or a child territory (of `children`):
+    # the tables show them as text, the charts draw them.
+    evolution: dict[str, list[Figure]]
+    by_operator: dict[str, list[Figure]]
+    by_child: dict[str, list[Figure]]
     month: date | None = None  # the period of the key figures and comparisons; None: 12 months
 
 
@@ -147,7 +144,6 @@ def dashboard(
     months_count, start = (1, filters.month) if filters.month else (12, months[0])
     chosen_operator = filters.operator.pk if filters.operator else None
     key_figures, evolution, by_operator, by_child = [], {}, {}, {}
-    evolution_figures, by_operator_figures, by_child_figures = {}, {}, {}
     for indicator in INDICATORS:
         if filters.operator and not indicator.by_operator:
             continue
@@ -163,33 +159,18 @@ def dashboard(
             else None
         )
         key_figures.append(Row(indicator, own, format_value(indicator, own), parent_text))
-        figures = [
+        evolution[indicator.key] = [
             _figure(at(indicator, territory.pk, chosen_operator, 1, month), indicator)
             for month in months
         ]
-        evolution_figures[indicator.key] = figures
-        evolution[indicator.key] = [
-            (month, format_value(indicator, item))
-            for month, item in zip(months, figures, strict=True)
-        ]
         if indicator.by_operator and not filters.theme:
-            figures = [
+            by_operator[indicator.key] = [
                 _figure(at(indicator, territory.pk, op.pk, months_count, start), indicator)
                 for op in operators
             ]
-            by_operator_figures[indicator.key] = figures
-            by_operator[indicator.key] = [
-                (op, format_value(indicator, item))
-                for op, item in zip(operators, figures, strict=True)
-            ]
-        figures = [
+        by_child[indicator.key] = [
             _figure(at(indicator, child.pk, chosen_operator, months_count, start), indicator)
             for child in children
-        ]
-        by_child_figures[indicator.key] = figures
-        by_child[indicator.key] = [
-            (child, format_value(indicator, item))
-            for child, item in zip(children, figures, strict=True)
         ]
     return Dashboard(
         run=run,
@@ -198,12 +179,10 @@ def dashboard(
         children=children,
         months=months,
         key_figures=key_figures,
+        operators=operators,
         evolution=evolution,
         by_operator=by_operator,
         by_child=by_child,
-        evolution_figures=evolution_figures,
-        by_operator_figures=by_operator_figures,
-        by_child_figures=by_child_figures,
         month=filters.month,
     )
 
@@ -286,6 +265,10 @@ def _bars(
     )
 
 
+def _texts(indicator: Indicator, figures: list[Figure]) -> list[str]:
+    return [format_value(indicator, figure) for figure in figures]
+
+
 def _compared(domain: str, rows: list[Row]) -> Indicator:
     return next(
         (r.indicator for r in rows if r.indicator.key == COMPARED[domain]), rows[0].indicator
@@ -329,7 +312,7 @@ def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
                 (
                     row.indicator.label,
                     None,
-                    [text for _, text in board.evolution[row.indicator.key]],
+                    _texts(row.indicator, board.evolution[row.indicator.key]),
                 )
                 for row in rows
             ],
@@ -338,7 +321,7 @@ def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
                 _line(
                     row.indicator,
                     month_labels,
-                    board.evolution_figures[row.indicator.key],
+                    board.evolution[row.indicator.key],
                     table_id=evolution_id,
                 )
                 for row in rows
@@ -347,7 +330,7 @@ def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
         section = [key, evolution]
         by_operator = [row for row in rows if row.indicator.key in board.by_operator]
         if by_operator:
-            operators = [op for op, _ in board.by_operator[by_operator[0].indicator.key]]
+            operators = board.operators
             compared = _compared(domain, by_operator)
             section.append(
                 Table(
@@ -357,16 +340,19 @@ def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
                         (
                             op.name,
                             None,
-                            [board.by_operator[row.indicator.key][index][1] for row in by_operator],
+                            [
+                                format_value(row.indicator, board.by_operator[row.indicator.key][i])
+                                for row in by_operator
+                            ],
                         )
-                        for index, op in enumerate(operators)
+                        for i, op in enumerate(operators)
                     ],
                     id=f"{domain}-operateurs",
                     charts=(
                         _bars(
                             compared,
                             [op.name for op in operators],
-                            board.by_operator_figures[compared.key],
+                            board.by_operator[compared.key],
                             table_id=f"{domain}-operateurs",
                             title=f"{compared.label}, par opérateur",
                             period=period,
@@ -386,16 +372,19 @@ def tables(board: Dashboard, *, link_child) -> list[tuple[str, list[Table]]]:
                         (
                             str(child),
                             link_child(child),
-                            [board.by_child[row.indicator.key][index][1] for row in rows],
+                            [
+                                format_value(row.indicator, board.by_child[row.indicator.key][i])
+                                for row in rows
+                            ],
                         )
-                        for index, child in enumerate(board.children)
+                        for i, child in enumerate(board.children)
                     ],
                     id=f"{domain}-territoires",
                     charts=(
                         _bars(
                             compared,
                             [str(child) for child in board.children],
-                            board.by_child_figures[compared.key],
+                            board.by_child[compared.key],
                             table_id=f"{domain}-territoires",
                             title=f"{compared.label}, territoires de {name}",
                             period=period,
