@@ -1,6 +1,8 @@
 """/pilotage/: the territories a person pilots, then each territory's dashboard."""
 
+import hashlib
 from datetime import date
+from functools import cache
 
 from allauth.account.utils import get_next_redirect_url
 from django.contrib import messages
@@ -91,14 +93,17 @@ def territory(request, slug):
     run = latest_run()
     months = [add_months(run.last_month, offset) for offset in range(-11, 1)] if run else []
     filters, errors = _filters(request, months, operators, themes)
-    board = (
-        dashboard(run=run, territory=current, tree=tree, filters=filters, operators=operators)
-        if run
-        else None
-    )
 
     def link_child(child):
         return reverse("pilotage:territory", args=[child.slug]) if child.pk in readable else None
+
+    @cache
+    def sections():
+        # Called by the template only when the cached fragment is missing or stale.
+        board = dashboard(
+            run=run, territory=current, tree=tree, filters=filters, operators=operators
+        )
+        return tables(board, link_child=link_child)
 
     return render(
         request,
@@ -107,15 +112,44 @@ def territory(request, slug):
             "title": f"Pilotage — {current.name}",
             "territory": current,
             "ancestors": [t for t in tree.ancestors(current.pk) if t.pk in readable],
-            "board": board,
+            "run": run,
             "filters": filters,
             "filter_errors": errors,
             "operators": operators,
             "themes": themes,
             "month_choices": [(m.isoformat()[:7], month_label(m)) for m in reversed(months)],
-            "sections": tables(board, link_child=link_child) if board else [],
+            "sections": sections,
+            "sections_key": _sections_key(run, current, tree, filters, operators, readable),
+            "sections_seconds": SECTIONS_SECONDS,
         },
     )
+
+
+# The figures and charts of a dashboard are the same for every reader of the same run,
+# territory and filters, except for the links to the territories below, which follow
+# what each reader may open: they are rendered once per (run, territory, filters,
+# opened children, names shown) and kept an hour; a new run changes the key, so its
+# figures show at once.
+SECTIONS_SECONDS = 3600
+
+
+def _sections_key(run, current, tree, filters, operators, readable) -> str | None:
+    if run is None:
+        return None
+    children = tree.children.get(current.pk, [])
+    parent = tree.by_id.get(current.parent_id)
+    parts = [
+        f"run={run.pk}",
+        f"territory={current.pk}",
+        f"month={filters.month}",
+        f"operator={filters.operator.pk if filters.operator else ''}",
+        f"theme={filters.theme}",
+        "opened=" + ",".join(str(c.pk) for c in children if c.pk in readable),
+        # Names shown in captions and rows: a rename shows at once too.
+        "names=" + "|".join(str(t) for t in [current, parent, *children] if t is not None),
+        "operators=" + "|".join(f"{op.pk}:{op.name}" for op in operators),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def definitions(request):
