@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from community.models import Membership, Space
 from pilotage.aggregation import run_aggregation
 from tests.academy.factories import academy_index, course
 from tests.factories import UserFactory, operator, territory
@@ -139,8 +140,6 @@ def test_cached_figures_keep_each_reader_s_links_and_a_new_run_shows_at_once(cli
     run_aggregation(now=NOW)
     staff = UserFactory(is_staff=True)
     animateur = UserFactory()  # of the région's own space: reads it, not what is inside
-    from community.models import Membership, Space
-
     Membership.objects.create(
         user=animateur,
         space=Space.objects.get(territory__slug="hauts-de-france"),
