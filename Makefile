@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint format check messages bench bench-chat bench-pilotage clean
+.PHONY: run test install migrate demo lint format check messages bench bench-chat bench-pilotage bench-profile clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus récent est requis.")'
@@ -71,6 +71,10 @@ bench-chat: install
 
 bench-pilotage: install
 	$(BIN)/python bench/pilotage.py
+
+# Where each benchmarked page's time goes (cProfile, in one process; see bench/profile_pages.py).
+bench-profile: install
+	$(BIN)/python bench/profile_pages.py
 
 clean:
 	rm -rf $(VENV) var

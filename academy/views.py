@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from academy import permissions, selectors, services
@@ -276,6 +277,7 @@ def session_ics(request, pk):
 
 
 @require_GET
+@cache_control(private=True)  # personal: never a shared copy (portal/page_cache.py)
 def calendar_feed(request, token):
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     sessions = list(

@@ -179,6 +179,29 @@ def stop_server(server: subprocess.Popen) -> None:
     server.wait(timeout=20)
 
 
+def cache_state(path: str, cookie: str | None) -> str:
+    """What portal/page_cache.py answered: HIT (a stored copy), MISS (stored now), or "-"
+    (rendered for this request only: logged in, or not cacheable)."""
+    headers = {"Cookie": cookie} if cookie else {}
+    with urllib.request.urlopen(urllib.request.Request(BASE + path, headers=headers)) as r:
+        return r.headers.get("X-Cache", "-")
+
+
+def static_report() -> None:
+    """The headers of the assets the home page links: hashed names, cached for a year,
+    compressed (WhiteNoise's CompressedManifestStaticFilesStorage)."""
+    page = urllib.request.urlopen(f"{BASE}/").read().decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', page)[:3]
+    print("Fichiers statiques (Accept-Encoding: gzip, br) :")
+    for asset in assets:
+        request = urllib.request.Request(BASE + asset, headers={"Accept-Encoding": "gzip, br"})
+        with urllib.request.urlopen(request) as r:
+            print(
+                f"  {asset} : Cache-Control={r.headers.get('Cache-Control')} ; "
+                f"Content-Encoding={r.headers.get('Content-Encoding')}"
+            )
+
+
 def print_header() -> None:
     print(
         f"gunicorn WSGI (gthread, 4 threads), {WORKERS} workers ; "
@@ -186,15 +209,16 @@ def print_header() -> None:
         f"{DURATION} par scénario ; {os.cpu_count()} cœurs"
     )
     print(
-        f"{'scénario':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio req/s':>13}{'erreurs':>9}"
+        f"{'scénario':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio req/s':>13}"
+        f"{'erreurs':>9}{'cache':>7}"
     )
 
 
-def print_row(label: str, result: dict, anchor: dict) -> None:
+def print_row(label: str, result: dict, anchor: dict, cache: str = "-") -> None:
     ratio = result["rps"] / anchor["rps"]
     print(
         f"{label:<44}{result['rps']:>9.0f}{result['p50']:>9.1f}{result['p99']:>9.1f}"
-        f"{ratio:>13.2f}{result['errors']:>9}",
+        f"{ratio:>13.2f}{result['errors']:>9}{cache:>7}",
         flush=True,
     )
 
@@ -213,13 +237,15 @@ def main() -> int:
     try:
         cookie = session_cookie("camille.dupont@demo.academie.fr", demo_password())
         scenarios = SCENARIOS + load_extra_scenarios(env)
+        static_report()
         print_header()
         anchor = None
         for label, path, logged_in in scenarios:
             wrk(path, cookie if logged_in else None)  # warm-up pass, discarded
+            state = cache_state(path, cookie if logged_in else None)
             result = wrk(path, cookie if logged_in else None)
             anchor = anchor or result
-            print_row(label, result, anchor)
+            print_row(label, result, anchor, state)
     finally:
         stop_server(server)
         shutil.rmtree(var_dir, ignore_errors=True)

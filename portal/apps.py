@@ -6,6 +6,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self):
+        from portal import page_cache
         from portal.workflow_mail import replace_wagtail_notifiers
+
+        page_cache.connect()
 
         replace_wagtail_notifiers()

@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "portal.middleware.PortalErrorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -206,6 +207,13 @@ else:
 CHAT_PRESENCE_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "portal")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Whole pages for visitors without a session, until a write they show (portal/page_cache.py).
+# 0 turns the cache off.
+ANONYMOUS_PAGE_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_PAGE_CACHE_SECONDS", "600"))
+# Their generation, shared by every process: in Redis, else (each process has its own
+# local-memory cache) in this file.
+ANONYMOUS_PAGE_CACHE_GENERATION_FILE = None if REDIS_URL else VAR_DIR / "anonymous-pages"
 
 # --- Background tasks -------------------------------------------------------------
 

@@ -66,15 +66,24 @@ def _quiet_logs():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache_and_tasks(settings):
+def _isolated_cache_and_tasks(settings, tmp_path):
     # Each test starts with an empty cache (rate limits, sessions) and runs
     # background tasks immediately, unless it asks for another backend.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Real password hashing costs ~0.3 s per log-in; the hasher is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if settings.ANONYMOUS_PAGE_CACHE_GENERATION_FILE:  # one per test, not one per machine
+        settings.ANONYMOUS_PAGE_CACHE_GENERATION_FILE = tmp_path / "anonymous-pages"
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Anonymous pages rendered at every request (portal/page_cache.py off): for the
+    tests that count what rendering a page costs."""
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ The signed token is the authorisation, so no login is needed.
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +25,7 @@ def _refusal(request, *, state: str, title: str, status: int):
 # CSRF token would protect nothing and would fail in mail apps' cookieless browsers.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@cache_control(private=True)  # personal: never a shared copy (portal/page_cache.py)
 def unwatch(request, token):
     try:
         user_id, target, target_id = unwatch_payload(token)

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -99,6 +100,7 @@ def preferences(request):
 # one-click body without any CSRF token.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@cache_control(private=True)  # personal: never a shared copy (portal/page_cache.py)
 def unsubscribe(request, token):
     try:
         user_id, kind = unsubscribe_payload(token)

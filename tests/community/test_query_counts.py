@@ -82,7 +82,7 @@ def _join_spaces(user, spaces) -> None:
     refresh_member_counts()
 
 
-def test_index_anonymous_same_queries_with_20_spaces_and_120(db):
+def test_index_anonymous_same_queries_with_20_spaces_and_120(db, no_page_cache):
     keep = list(Space.objects.order_by("territory__level", "pk")[:20].values_list("pk", flat=True))
     Space.objects.exclude(pk__in=keep).delete()
     client = client_for(None)
@@ -140,7 +140,7 @@ def _grow_space(target: Space, site_root) -> None:
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "animateur"])
-def test_space_page_same_queries_with_few_and_many_members(region, site_root, role):
+def test_space_page_same_queries_with_few_and_many_members(region, site_root, role, no_page_cache):
     viewer = None
     if role == "member":
         viewer = MembershipFactory(space=region).user

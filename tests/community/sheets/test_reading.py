@@ -284,7 +284,7 @@ PINNED = {"anonymous": 10, "member, search and every filter": 14}
 
 
 @pytest.mark.parametrize("count", [5, 40])
-def test_listing_runs_a_fixed_number_of_queries(site_root, indexed, count):
+def test_listing_runs_a_fixed_number_of_queries(site_root, indexed, count, no_page_cache):
     nord = space("nord")
     member = UserFactory()
     MembershipFactory(space=nord, user=member)
