@@ -48,6 +48,14 @@ class PortalSettings(BaseGenericSetting):
     class Meta:
         verbose_name = "réglages du portail"
 
+    @classmethod
+    def _get_or_create(cls):
+        # Read by every page's header and footer: kept with the shared copies, and
+        # renewed by their generation when these settings are saved (portal/page_cache.py).
+        from portal.page_cache import shared
+
+        return shared("portal-settings", super()._get_or_create)
+
 
 class HomePage(Page):
     intro = models.CharField("accroche", max_length=255, blank=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -85,6 +86,8 @@ IGNORED = {
     "wagtailcore.PageViewRestriction",
     "taggit.*",
 }
+# For `shared`: the generation renews its values long before.
+SHARED_SECONDS = 3600
 # Saves that only touch these fields of a user change nothing a visitor sees.
 USER_PRIVATE_FIELDS = {"last_login", "password"}
 
@@ -121,6 +124,26 @@ def invalidate() -> None:
             cache.set(GENERATION_KEY, value, None)
         except Exception:  # a write must not fail for the cache; its copies expire
             logger.error("Cache des pages anonymes : invalidation impossible", exc_info=True)
+
+
+def shared(name: str, build):
+    """What `build()` returns, kept under the current generation: for what every
+    request reads and only a visitor-visible write changes (the Wagtail site and its
+    root page, the site's settings). None is never kept."""
+    try:
+        key = f"shared:{generation()}:{name}"
+        value = cache.get(key)
+    except Exception:
+        logger.warning("Cache partagé injoignable", exc_info=True)
+        return build()
+    if value is None:
+        value = build()
+        if value is not None:
+            try:
+                cache.set(key, value, SHARED_SECONDS)
+            except Exception:
+                logger.warning("Cache partagé injoignable", exc_info=True)
+    return value
 
 
 def _shown_to_visitors(sender, update_fields=None) -> bool:
@@ -194,6 +217,39 @@ def _thaw(frozen: dict) -> HttpResponse:
     response.headers["Content-Length"] = str(len(content))
     response.headers["X-Cache"] = "HIT"
     return response
+
+
+def _site_with_root(request):
+    from wagtail.models import Site
+
+    site = Site._find_for_request(request)
+    if site is not None:
+        site.root_page.specific  # noqa: B018 — loaded now, kept with the site
+    return site
+
+
+class WagtailSiteMiddleware:
+    """Before Wagtail serves a page, it looks the site up by host name, then loads its
+    root page (three queries before routing): here they come from `shared`, set
+    where `Site.find_for_request` reads them first. Other views are left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail.views import serve
+
+        if view_func is not serve or hasattr(request, "_wagtail_site"):
+            return None
+        try:
+            host = f"{request.get_host()}|{request.get_port()}"  # in ALLOWED_HOSTS only
+        except DisallowedHost:
+            return None  # CommonMiddleware has answered 400 already
+        request._wagtail_site = shared(f"site:{host}", lambda: _site_with_root(request))
+        return None
 
 
 class AnonymousPageCacheMiddleware:

@@ -26,16 +26,18 @@ pytestmark = pytest.mark.django_db
 
 # The queries of each page on the small tree (SQLite and PostgreSQL alike): a new
 # query must show up here, in review. The big data set must then do exactly as many.
+# Anonymous pages are counted as rendered (their cached copy costs none); Wagtail's
+# site, its root page and the portal settings come from the shared cache.
 PINNED = {
-    "catalogue, anonymous": 14,
-    "catalogue, enrolled learner": 19,
-    "catalogue, search and every filter": 22,
-    "course page, anonymous": 15,
-    "course page, enrolled learner": 23,
-    "lesson page": 20,
-    "quiz lesson page": 21,
-    "quiz lesson page, anonymous": 16,
-    "learner dashboard": 11,
+    "catalogue, anonymous": 11,
+    "catalogue, enrolled learner": 16,
+    "catalogue, search and every filter": 19,
+    "course page, anonymous": 12,
+    "course page, enrolled learner": 19,
+    "lesson page": 17,
+    "quiz lesson page": 18,
+    "quiz lesson page, anonymous": 13,
+    "learner dashboard": 10,
 }
 
 
@@ -151,7 +153,7 @@ def _pages(tree, learner, anonymous):
 
 
 def test_academy_pages_run_a_fixed_number_of_queries_whatever_the_data(
-    tree, learning, client, django_assert_max_num_queries
+    tree, learning, client, django_assert_max_num_queries, no_page_cache
 ):
     pages = _pages(tree, learning, client)
     small = {}

@@ -183,3 +183,24 @@ def test_personal_links_opened_without_a_session_are_never_stored(tree):
         assert "private" in response["Cache-Control"]
     login(learner).post(reverse("academy:calendar_feed_renew"))
     assert Client().get(url).status_code == 404
+
+
+def test_logged_in_pages_see_a_new_home_page_and_new_settings_at_once(site_root):
+    # The Wagtail site with its root page, and the portal settings, come from the
+    # shared cache for everyone: a publish or a settings change renews them.
+    client = login(UserFactory())
+    assert site_root.title in page_text(fetch(client, "/"))
+    home = site_root.specific
+    home.title = "Bienvenue sur le portail du réseau"
+    home.save_revision().publish()
+    assert "Bienvenue sur le portail du réseau" in page_text(fetch(client, "/"))
+    portal_settings = PortalSettings.load()
+    portal_settings.site_title = "Académie du réseau pour l'emploi"
+    portal_settings.save()
+    assert "<title>Bienvenue sur le portail du réseau — Académie du réseau pour l'emploi" in (
+        page_text(fetch(client, "/"))
+    )
+
+
+def test_an_unknown_host_is_still_refused(site_root):
+    assert Client(HTTP_HOST="ailleurs.example.org").get("/").status_code == 400

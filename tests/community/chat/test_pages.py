@@ -304,9 +304,10 @@ def test_private_space_page_shows_no_chat_to_outsiders(private_cast, somme):
 
 # --- a fixed number of queries ------------------------------------------------------------
 
-# Beyond the shell (session user, unread notifications, portal settings): space; my
-# membership; the room; its latest messages with their authors and operators.
-CHAT_PAGE_QUERIES = 7
+# Beyond the shell (session user, unread notifications; the portal settings come from the
+# shared cache): space; my membership; the room; its latest messages with their authors
+# and operators.
+CHAT_PAGE_QUERIES = 6
 
 
 def _fill(room, authors, n):

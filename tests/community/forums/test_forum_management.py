@@ -460,10 +460,10 @@ def test_management_page_costs_a_fixed_number_of_queries(
             topic_with_replies(forum, author=open_cast.member, replies=1)
     client = client_for(open_cast.animator)
     url = _manage_url(nord)
-    client.get(url)  # warm the site settings
+    client.get(url)  # warm the caches (sessions, shared settings)
 
-    # user, portal settings, unread notifications; space; membership; forums with has_topics
-    with django_assert_max_num_queries(6):
+    # user, unread notifications; space; membership; forums with has_topics
+    with django_assert_max_num_queries(5):
         response = client.get(url)
 
     assert response.status_code == 200
