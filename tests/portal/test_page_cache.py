@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from academy import services as academy
 from academy.models import CalendarFeed
+from community.chat import services as chat
+from community.chat.selectors import chat_room_for_slug
 from community.forums import services as forums
 from portal import page_cache
 from portal.models import PortalSettings
@@ -204,3 +206,50 @@ def test_logged_in_pages_see_a_new_home_page_and_new_settings_at_once(site_root)
 
 def test_an_unknown_host_is_still_refused(site_root):
     assert Client(HTTP_HOST="ailleurs.example.org").get("/").status_code == 400
+
+
+# --- logged in: every page is the reader's own ---------------------------------------------
+
+
+def test_two_people_on_the_same_urls_each_get_their_own_page(tree):
+    somme = space("somme", private=True)
+    member = MembershipFactory(space=somme, user__display_name="Camille Dupont").user
+    outsider = UserFactory(display_name="Rachid Benali")
+    forums.topic_create(
+        forum=make_forum(somme), author=member, title="Bilan confidentiel du comité", body="…"
+    )
+    academy.course_enrol(user=member, course=tree.course)
+    Notification.objects.create(recipient=member, kind="mention", title="Citée", url="/")
+    Notification.objects.create(recipient=member, kind="mention", title="Citée 2", url="/")
+    clients = {"member": login(member), "outsider": login(outsider)}
+    for _ in range(2):  # the second round is where a shared copy would show
+        space_pages = {
+            who: page_text(c.get(somme.get_absolute_url())) for who, c in clients.items()
+        }
+        course_pages = {who: page_text(fetch(c, tree.course.url)) for who, c in clients.items()}
+        homes = {who: fetch(c, "/") for who, c in clients.items()}
+        assert "Bilan confidentiel du comité" in space_pages["member"]
+        assert "Bilan confidentiel du comité" not in space_pages["outsider"]
+        assert "Camille Dupont" in course_pages["member"]
+        assert "Rachid Benali" in course_pages["outsider"]
+        assert "Camille Dupont" not in course_pages["outsider"]
+        assert "Me désinscrire" in course_pages["member"]
+        assert "Me désinscrire" not in course_pages["outsider"]
+        assert 'data-testid="unread-count">2<' in homes["member"].content.decode()
+        assert 'data-testid="unread-count"' not in homes["outsider"].content.decode()
+
+
+def test_an_enrolment_and_a_chat_message_show_on_the_next_page(tree):
+    nord = space("nord")
+    learner = MembershipFactory(space=nord).user
+    client = login(learner)
+    assert "Me désinscrire" not in page_text(fetch(client, tree.course.url))
+    academy.course_enrol(user=learner, course=tree.course)
+    assert "Me désinscrire" in page_text(fetch(client, tree.course.url))
+    chat_url = reverse("community:chat", kwargs={"slug": nord.slug})
+    fetch(client, chat_url)
+    room = chat_room_for_slug(slug=nord.slug)
+    chat.chat_message_send(
+        room=room, author=learner, body="Qui vient à la réunion RSA ?", client_id="c-1"
+    )
+    assert "Qui vient à la réunion RSA ?" in page_text(fetch(client, chat_url))
