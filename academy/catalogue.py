@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from academy.models import CoursePage, CourseTag
 from academy.selectors import course_progress_map
+from portal.page_cache import shared
 from portal.people.models import Operator, Territory
 
 PER_PAGE = 12
@@ -92,19 +93,30 @@ def catalogue_context(*, index_page, request) -> dict:
         "courses": page_courses,
         "page_obj": page_obj,
         "result_count": paginator.count,
-        "facet_themes": Tag.objects.filter(
-            pk__in=CourseTag.objects.filter(content_object__live=True).values("tag_id")
-        ).order_by("name"),
-        "facet_operators": Operator.objects.all(),
         "facet_formats": CoursePage.Format.choices,
         "facet_durations": [(key, label) for key, label, _ in DURATION_BANDS],
-        "facet_territories": Territory.objects.filter(
-            level__in=[
-                Territory.Level.NATIONAL,
-                Territory.Level.REGION,
-                Territory.Level.DEPARTEMENT,
-            ]
-        )
-        .order_by("level", "name")
-        .only("slug", "name", "level", "insee_code"),
+        # The same lists for every reader: kept with the shared copies (portal/page_cache.py).
+        **shared("catalogue-facets", _facets),
+    }
+
+
+def _facets() -> dict:
+    return {
+        "facet_themes": list(
+            Tag.objects.filter(
+                pk__in=CourseTag.objects.filter(content_object__live=True).values("tag_id")
+            ).order_by("name")
+        ),
+        "facet_operators": list(Operator.objects.all()),
+        "facet_territories": list(
+            Territory.objects.filter(
+                level__in=[
+                    Territory.Level.NATIONAL,
+                    Territory.Level.REGION,
+                    Territory.Level.DEPARTEMENT,
+                ]
+            )
+            .order_by("level", "name")
+            .only("slug", "name", "level", "insee_code")
+        ),
     }

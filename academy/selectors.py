@@ -16,6 +16,7 @@ from academy.models import (
     SessionRegistration,
 )
 from academy.quiz import QuizSubmissionInvalid, grade
+from portal.page_cache import shared
 
 
 def _course_prefix(path: str, course_depth: int) -> str:
@@ -73,7 +74,13 @@ def course_progress_map(*, user, courses) -> dict[int, dict]:
 
 
 def course_outline(course: CoursePage) -> list[dict]:
-    """Modules in tree order, each with its live lessons: two queries."""
+    """Modules in tree order, each with its live lessons: the same for every reader, so
+    kept with the shared copies (a publish renews them, portal/page_cache.py); two
+    queries when it is not there."""
+    return shared(f"course-outline:{course.pk}", lambda: _course_outline(course))
+
+
+def _course_outline(course: CoursePage) -> list[dict]:
     pages = (
         course.get_descendants()
         .live()

@@ -84,7 +84,6 @@ IGNORED = {
     "wagtailcore.Comment",
     "wagtailcore.CommentReply",
     "wagtailcore.PageViewRestriction",
-    "taggit.*",
 }
 # For `shared`: the generation renews its values long before.
 SHARED_SECONDS = 3600

@@ -16,7 +16,7 @@ from community.forums import services as forums
 from portal import page_cache
 from portal.models import PortalSettings
 from portal.notifications.models import Notification
-from tests.academy.factories import course_session, course_tree, login, page_text
+from tests.academy.factories import course_session, course_tree, lesson, login, page_text
 from tests.community.factories import MembershipFactory, space
 from tests.community.forums.factories import make_forum
 from tests.factories import UserFactory
@@ -253,3 +253,22 @@ def test_an_enrolment_and_a_chat_message_show_on_the_next_page(tree):
         room=room, author=learner, body="Qui vient à la réunion RSA ?", client_id="c-1"
     )
     assert "Qui vient à la réunion RSA ?" in page_text(fetch(client, chat_url))
+
+
+def test_a_lesson_published_or_unpublished_shows_at_once_in_the_course_outline(tree):
+    # The outline is kept with the shared copies (academy.selectors.course_outline).
+    client = login(UserFactory())
+    assert "Le premier entretien" in page_text(fetch(client, tree.course.url))
+    tree.lessons[1].unpublish()
+    assert "Le premier entretien" not in page_text(fetch(client, tree.course.url))
+    lesson(tree.modules[0], title="Orienter vers le bon accompagnement")
+    assert "Orienter vers le bon accompagnement" in page_text(fetch(client, tree.course.url))
+
+
+def test_a_new_theme_shows_at_once_in_the_catalogue_filters(tree):
+    client = login(UserFactory())
+    assert "Insertion des jeunes" not in page_text(fetch(client, tree.index.url))
+    course = tree.course.specific
+    course.tags.add("Insertion des jeunes")
+    course.save_revision().publish()
+    assert "Insertion des jeunes" in page_text(fetch(client, tree.index.url))
