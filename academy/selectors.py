@@ -257,4 +257,9 @@ def learner_dashboard(*, user) -> dict:
 
 
 def course_list_latest(*, user, limit: int = 3) -> list[CoursePage]:
-    return list(CoursePage.objects.live().public().order_by("-first_published_at")[:limit])
+    """The latest public courses, the same for every reader (the home page): kept with
+    the shared copies, renewed by a publish."""
+    return shared(
+        f"latest-courses:{limit}",
+        lambda: list(CoursePage.objects.live().public().order_by("-first_published_at")[:limit]),
+    )

@@ -16,7 +16,7 @@ from community.forums import services as forums
 from portal import page_cache
 from portal.models import PortalSettings
 from portal.notifications.models import Notification
-from tests.academy.factories import course_session, course_tree, lesson, login, page_text
+from tests.academy.factories import course, course_session, course_tree, lesson, login, page_text
 from tests.community.factories import MembershipFactory, space
 from tests.community.forums.factories import make_forum
 from tests.factories import UserFactory
@@ -272,3 +272,11 @@ def test_a_new_theme_shows_at_once_in_the_catalogue_filters(tree):
     course.tags.add("Insertion des jeunes")
     course.save_revision().publish()
     assert "Insertion des jeunes" in page_text(fetch(client, tree.index.url))
+
+
+def test_a_new_course_shows_at_once_on_the_home_page(tree):
+    client = login(UserFactory())
+    assert tree.course.title in page_text(fetch(client, "/"))
+    course(tree.index, title="Le repérage des jeunes sans solution")
+    assert "Le repérage des jeunes sans solution" in page_text(fetch(client, "/"))
+    assert "Le repérage des jeunes sans solution" in page_text(fetch(Client(), "/"))
