@@ -4,7 +4,6 @@ from django import forms
 from dsfr.forms import DsfrBoundField, DsfrDjangoTemplates
 from dsfr.utils import dsfr_input_class_attr
 
-
 # One renderer for every form of the process. Given the class, Django makes a renderer
 # per form, and each builds its own template engine: every form's templates were read
 # and compiled again at each request (2.9 ms of a topic page, bench/profile_pages.py).

@@ -112,23 +112,24 @@ def generation() -> str:
 def invalidate() -> None:
     """Every anonymous page renders afresh from now on."""
     value = uuid.uuid4().hex
-    if path := settings.ANONYMOUS_PAGE_CACHE_GENERATION_FILE:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{value}")
-        temporary.write_text(value)
-        temporary.replace(path)  # atomic: a reader sees the old value or the new one
-    else:
-        try:
+    try:
+        if path := settings.ANONYMOUS_PAGE_CACHE_GENERATION_FILE:
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{value}")
+            temporary.write_text(value)
+            temporary.replace(path)  # atomic: a reader sees the old value or the new one
+        else:
             cache.set(GENERATION_KEY, value, None)
-        except Exception:  # a write must not fail for the cache; its copies expire
-            logger.error("Cache des pages anonymes : invalidation impossible", exc_info=True)
+    except Exception:  # a write must not fail for the cache; its copies expire
+        logger.error("Cache des pages anonymes : invalidation impossible", exc_info=True)
 
 
 def shared(name: str, build):
-    """What `build()` returns, kept under the current generation: for what every
-    request reads and only a visitor-visible write changes (the Wagtail site and its
-    root page, the site's settings). None is never kept."""
+    """What `build()` returns, kept under the current generation: for what is the same
+    for every reader and changes only by a write that renews the generation (the
+    Wagtail site and its root page, the site's settings, a course's outline, the
+    catalogue's filters, the latest courses). None is never kept."""
     try:
         key = f"shared:{generation()}:{name}"
         value = cache.get(key)
