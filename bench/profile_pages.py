@@ -17,14 +17,13 @@ import os
 import pstats
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import SCENARIOS, bench_env, load_extra_scenarios, manage  # noqa: E402
+from bench.run import SCENARIOS, load_extra_scenarios, prepare  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "30"))
 TOP = int(os.environ.get("BENCH_PROFILE_TOP", "12"))
@@ -61,12 +60,7 @@ def template_seconds(stats: pstats.Stats) -> float:
 
 
 def main() -> int:
-    var_dir = Path(tempfile.mkdtemp(prefix="portal-profile-"))
-    env = bench_env(var_dir)
-    print(f"Préparation (base : {env['DATABASE_URL'].split('@')[-1]}) …", flush=True)
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo", "--force")
-    manage(env, "collectstatic", "--noinput")
+    var_dir, env = prepare("portal-profile-")
     scenarios = SCENARIOS[1:] + load_extra_scenarios(env)  # the anchor does nothing
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")

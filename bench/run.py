@@ -223,16 +223,22 @@ def print_row(label: str, result: dict, anchor: dict, cache: str = "-") -> None:
     )
 
 
-def main() -> int:
-    if shutil.which("wrk") is None:
-        print("wrk est absent : apt-get install wrk")
-        return 1
-    var_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+def prepare(prefix: str) -> tuple[Path, dict]:
+    """A throw-away VAR_DIR and its environment, with the demo content and the static files."""
+    var_dir = Path(tempfile.mkdtemp(prefix=prefix))
     env = bench_env(var_dir)
     print(f"Préparation (base : {env['DATABASE_URL'].split('@')[-1]}) …", flush=True)
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo", "--force")
     manage(env, "collectstatic", "--noinput")
+    return var_dir, env
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk est absent : apt-get install wrk")
+        return 1
+    var_dir, env = prepare("portal-bench-")
     server = start_server(env)
     try:
         cookie = session_cookie("camille.dupont@demo.academie.fr", demo_password())

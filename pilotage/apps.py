@@ -7,15 +7,9 @@ class PilotageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_migrate, post_save
-
-        from pilotage.policy import tree_forget
-        from portal.people.models import Territory
+        from django.db.models.signals import post_migrate
 
         post_migrate.connect(_schedule_after_migrate, sender=self)
-        post_migrate.connect(tree_forget, sender=self)  # data migrations write territories
-        for signal in (post_save, post_delete):
-            signal.connect(tree_forget, sender=Territory, dispatch_uid=f"tree-{id(signal)}")
 
 
 def _schedule_after_migrate(sender, **kwargs):

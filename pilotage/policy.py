@@ -9,28 +9,16 @@ exports, API).
 - nobody else reads any.
 
 The territory tree is small (about a hundred and twenty rows) and changes only when
-staff edit the territories: it is kept in the cache, dropped at every save or deletion
-of a territory (`tree_forget`, connected in PilotageConfig.ready), and the person's
-roles are read once per request: one query, whatever the number of territories.
+staff edit the territories: it is kept with the shared copies (portal/page_cache.py,
+renewed by every territory write), and the person's roles are read once per request:
+one query, whatever the number of territories.
 """
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db import transaction
-
+from portal.page_cache import shared
 from portal.people.models import Territory
 from portal.people.selectors import collation_key
-
-TREE_KEY = "pilotage:territory-tree"
-TREE_SECONDS = 24 * 3600
-
-
-def tree_forget(**kwargs) -> None:
-    """A territory was saved or deleted: the next reader loads the tree afresh (now, and
-    again at commit, in case a reader cached the old rows meanwhile)."""
-    cache.delete(TREE_KEY)
-    transaction.on_commit(lambda: cache.delete(TREE_KEY), robust=True)
 
 
 @dataclass
@@ -40,10 +28,7 @@ class TerritoryTree:
 
     @classmethod
     def load(cls) -> "TerritoryTree":
-        territories = cache.get(TREE_KEY)
-        if territories is None:
-            territories = list(Territory.objects.order_by("name"))
-            cache.set(TREE_KEY, territories, TREE_SECONDS)
+        territories = shared("territory-tree", lambda: list(Territory.objects.order_by("name")))
         tree = cls(by_id={t.pk: t for t in territories})
         for territory in territories:
             tree.children.setdefault(territory.parent_id, []).append(territory)

@@ -30,12 +30,14 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key
+from django.utils.deprecation import MiddlewareMixin
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +131,8 @@ def shared(name: str, build):
     """What `build()` returns, kept under the current generation: for what is the same
     for every reader and changes only by a write that renews the generation (the
     Wagtail site and its root page, the site's settings, a course's outline, the
-    catalogue's filters, the latest courses). None is never kept."""
+    catalogue's filters, the latest courses, the pilotage's territory tree). None is
+    never kept."""
     try:
         key = f"shared:{generation()}:{name}"
         value = cache.get(key)
@@ -170,7 +173,8 @@ def connect() -> None:
 
 
 def _cookie_free(request) -> bool:
-    return not (settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES)
+    names = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    return not any(name in request.COOKIES for name in names)
 
 
 def _request_cacheable(request) -> bool:
@@ -228,16 +232,10 @@ def _site_with_root(request):
     return site
 
 
-class WagtailSiteMiddleware:
+class WagtailSiteMiddleware(MiddlewareMixin):
     """Before Wagtail serves a page, it looks the site up by host name, then loads its
     root page (three queries before routing): here they come from `shared`, set
     where `Site.find_for_request` reads them first. Other views are left alone."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         from wagtail.views import serve
